@@ -1,0 +1,65 @@
+# Vigil developer commands. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_ENV := DEBUG=1 SECURE_COOKIES=0
+TEST_ENV := VIGIL_TESTING=1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format messages check-messages bench system-deps demo-code check-deploy
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11+ required" && exit 1)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## create the virtual environment and install dependencies
+
+system-deps: ## install Debian packages the tests need (chromium, gettext) when missing
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+	  else echo "Install chromium and gettext (sudo apt-get install chromium gettext)"; exit 1; fi; }
+
+run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py demo_data
+	@echo
+	@echo "Vigil is starting. Sign in at http://$(HOST):$(PORT)/accounts/login/"
+	@echo "(a demo account above, e.g. svitlo-coordinator; password and TOTP secrets are printed above)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+demo-code: venv ## print the current TOTP code of a demo user: make demo-code USER=svitlo-coordinator
+	@$(DEV_ENV) $(BIN)/python manage.py demo_totp $(USER)
+
+test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## apply ruff formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: venv ## extract strings into the en/ru/uk catalogues and compile them
+	cd vigil && ../$(BIN)/django-admin makemessages --no-location --no-obsolete -l en -l ru -l uk
+	cd vigil && ../$(BIN)/django-admin compilemessages
+
+check-messages: venv ## fail if the catalogues miss a string, have untranslated or fuzzy entries, or .mo are stale
+	$(BIN)/python scripts/check_messages.py
+
+check-deploy: venv ## Django's deployment checks with production-like settings
+	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=vigil.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: venv ## run the benchmarks in bench/ and print figures for docs/performance.md
+	$(TEST_ENV) $(BIN)/python -m bench

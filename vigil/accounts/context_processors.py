@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vigil import policy
+from vigil.policy import Perm
+
+# (permission, url name, label): the navigation shows what the role may open.
+NAVIGATION = [
+    (Perm.HOME, "home", _("Home")),
+    (Perm.MANAGE_MEMBERS, "accounts:member_list", _("Members")),
+    (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    if membership is None or user is None or not user.is_verified():  # type: ignore[union-attr]
+        return {"nav_items": []}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for perm, name, label in NAVIGATION
+        if policy.can(membership, perm)
+    ]
+    return {"nav_items": items, "membership": membership}

@@ -1,0 +1,278 @@
+"""Sign-in (password, then TOTP), password change, organisation members."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import devices_for_user, login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigil import policy
+from vigil.accounts import actions
+from vigil.accounts.forms import (
+    LoginForm,
+    MemberCreateForm,
+    PasswordChangeForm,
+    RecoveryForm,
+    RoleForm,
+    TokenForm,
+)
+from vigil.accounts.middleware import LOGIN_AT
+from vigil.accounts.models import Membership, User
+from vigil.audit.models import AuditEvent
+from vigil.policy import Perm
+from vigil.vault import crypto, keys, session as vault_session
+from vigil.vault.keys import VaultLocked
+
+SETUP_DEVICE = "otp_setup_device"
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        )
+        if isinstance(user, HttpResponse):  # axes lockout response
+            return user
+        if user is not None:
+            return _complete_password_step(request, user, form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        form.add_error(None, _("Username or password is not correct."))
+    return render(request, "accounts/login.html", {"form": form})
+
+
+def _complete_password_step(request: HttpRequest, user: User, password: str) -> HttpResponse:
+    """Log in, then unlock the member's keys while the password is at hand."""
+    login(request, user)
+    request.session[LOGIN_AT] = int(time.time())
+    member_private = keys.unlock_member(user, password)
+    org_keys = keys.unlock_organisations(user, member_private) if member_private else {}
+    vault_session.store(request, org_keys)
+    actions.record_login(user)
+    pending = policy.staff_ready(request)
+    return pending or redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"].strip()
+        for device in devices_for_user(request.user, confirmed=True):
+            if device.verify_token(token):
+                otp_login(request, device)
+                return policy.staff_ready(request) or redirect("home")
+        form.add_error("token", _("This code is not valid. Check your phone's clock and try again."))
+    return render(request, "accounts/otp_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if any(devices_for_user(request.user, confirmed=True)):
+        return redirect("accounts:otp_verify")
+    device = _pending_device(request)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            actions.confirm_totp(request.user, device)  # type: ignore[arg-type]
+            otp_login(request, device)
+            request.session.pop(SETUP_DEVICE, None)
+            messages.success(request, _("Two-factor authentication is on."))
+            return policy.staff_ready(request) or redirect("home")
+        form.add_error("token", _("This code is not valid. Check your phone's clock and try again."))
+    qr = segno.make(device.config_url, error="m")
+    context = {
+        "form": form,
+        "qr_svg": qr.svg_inline(scale=4, dark="#111", light="#fff"),
+        "secret": base64.b32encode(device.bin_key).decode(),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def _pending_device(request: HttpRequest) -> TOTPDevice:
+    device_id = request.session.get(SETUP_DEVICE)
+    device = TOTPDevice.objects.filter(
+        pk=device_id, user=request.user, confirmed=False
+    ).first() if device_id else None
+    if device is None:
+        TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
+        request.session[SETUP_DEVICE] = device.pk
+    return device
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        actions.record_logout(request.user)
+    logout(request)  # deletes the server-side session row and its vault blob
+    response = redirect("accounts:login")
+    vault_session.clear(request, response)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if not request.user.is_verified():  # type: ignore[attr-defined]
+        return policy.staff_ready(request) or redirect("home")
+    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        actions.change_own_password(
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data["old_password"],
+            form.cleaned_data["new_password1"],
+        )
+        update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Your password has been changed."))
+        return redirect("home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@policy.staff_view(Perm.HOME)
+def home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    context = {
+        "unlocked": request.vault.is_unlocked(membership.organisation_id),  # type: ignore[attr-defined]
+        "holds_keys": policy.role_holds_keys(membership.role),
+    }
+    return render(request, "accounts/home.html", context)
+
+
+@policy.staff_view(Perm.MANAGE_MEMBERS)
+def member_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    members = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "grant")
+        .order_by("user__username")
+    )
+    confirmed = set(
+        TOTPDevice.objects.filter(
+            user__memberships__organisation=organisation, confirmed=True
+        ).values_list("user_id", flat=True)
+    )
+    rows = [(m, m.user_id in confirmed, hasattr(m, "grant")) for m in members]
+    return render(request, "accounts/member_list.html", {"rows": rows})
+
+
+@policy.staff_view(Perm.MANAGE_MEMBERS)
+def member_create(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    form = MemberCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        vault = request.vault  # type: ignore[attr-defined]
+        org_private = (
+            vault.org_key(acting.organisation_id) if vault.is_unlocked(acting.organisation_id) else None
+        )
+        created = actions.add_member(
+            request.user,  # type: ignore[arg-type]
+            acting.organisation,
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            org_private=org_private,
+        )
+        return render(
+            request, "accounts/member_password.html",
+            {"member": created.membership, "password": created.temporary_password, "granted": created.granted},
+        )
+    return render(request, "accounts/member_create.html", {"form": form})
+
+
+@policy.staff_view(Perm.MANAGE_MEMBERS)
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = policy.get_member_for_coordinator(request, pk)
+    form = RoleForm(request.POST or None, initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        actions.change_role(request.user, request.vault, member, form.cleaned_data["role"])  # type: ignore[arg-type, attr-defined]
+        messages.success(request, _("Role changed."))
+        return redirect("accounts:member_detail", pk=member.pk)
+    context = {
+        "member": member,
+        "form": form,
+        "has_grant": hasattr(member, "grant"),
+        "holds_keys": policy.role_holds_keys(member.role),
+        "has_2fa": any(devices_for_user(member.user, confirmed=True)),
+    }
+    return render(request, "accounts/member_detail.html", context)
+
+
+@require_POST
+@policy.staff_view(Perm.MANAGE_MEMBERS)
+def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    member = policy.get_member_for_coordinator(request, pk)
+    user = request.user
+    vault = request.vault  # type: ignore[attr-defined]
+    if member.user_id == user.pk and action in {"deactivate", "revoke"}:
+        messages.error(request, _("You cannot remove your own access."))
+        return redirect("accounts:member_detail", pk=member.pk)
+    try:
+        if action == "grant":
+            actions.grant_keys(user, vault, member)  # type: ignore[arg-type]
+            messages.success(request, _("Access to sealed data granted."))
+        elif action == "revoke":
+            actions.revoke_keys(user, member)  # type: ignore[arg-type]
+            messages.success(request, _("Access to sealed data revoked."))
+        elif action in {"activate", "deactivate"}:
+            actions.set_active(user, member, action == "activate")  # type: ignore[arg-type]
+            messages.success(request, _("Member updated."))
+        elif action == "reset-2fa":
+            actions.reset_two_factor(user, member)  # type: ignore[arg-type]
+            messages.success(request, _("Two-factor authentication reset; the member enrols again at next sign-in."))
+        elif action == "reset-password":
+            password = actions.reset_password(user, vault, member)  # type: ignore[arg-type]
+            return render(
+                request, "accounts/member_password.html",
+                {"member": member, "password": password, "granted": hasattr(member, "grant")},
+            )
+        else:
+            return HttpResponse(status=404)
+    except VaultLocked:
+        messages.error(request, _("Your session cannot open the organisation key. Sign in again or use the recovery phrase."))
+    except ValueError:
+        messages.error(request, _("This role does not have access to sealed data."))
+    return redirect("accounts:member_detail", pk=member.pk)
+
+
+@policy.staff_view(Perm.VIEW_AUDIT)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    events = AuditEvent.objects.filter(organisation=organisation).select_related("actor")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_list.html", {"page": page})
+
+
+@policy.staff_view(Perm.RECOVER_KEYS)
+def recover(request: HttpRequest) -> HttpResponse:
+    acting = request.membership  # type: ignore[attr-defined]
+    form = RecoveryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org_private = actions.recover_with_phrase(request.user, acting, form.cleaned_data["phrase"])  # type: ignore[arg-type]
+        except crypto.CryptoError:
+            form.add_error("phrase", _("This recovery phrase is not valid for this organisation."))
+        else:
+            vault_session.store(request, {**vault_session.load(request).keys(), acting.organisation_id: org_private})
+            messages.success(request, _("Access restored. Your account now holds the organisation key."))
+            return redirect("home")
+    return render(request, "accounts/recover.html", {"form": form})

@@ -1,0 +1,108 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from vigil.audit.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _digest(
+    prev_hash: str,
+    seq: int,
+    created_at: str,
+    actor_id: int | None,
+    organisation_id: int | None,
+    action: str,
+    target_type: str,
+    target_id: str,
+    data: dict[str, Any],
+) -> str:
+    payload = json.dumps(
+        [prev_hash, seq, created_at, actor_id, organisation_id, action, target_type, target_id, data],
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(
+    actor: Any,
+    action: str,
+    *,
+    organisation: Any = None,
+    target: models.Model | None = None,
+    **data: Any,
+) -> AuditEvent:
+    """Append one event. Call inside the action's transaction.
+
+    ``data`` must hold identifiers, codes and counts only: never names,
+    narratives or contact details.
+    """
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        seq = head.seq + 1
+        created_at = timezone.now()
+        target_type = target._meta.label_lower if target is not None else ""
+        target_id = str(target.pk) if target is not None else ""
+        actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+        organisation_id = organisation.pk if organisation is not None else None
+        clean = json.loads(json.dumps(data, default=str))
+        digest = _digest(
+            head.hash, seq, created_at.isoformat(), actor_id, organisation_id,
+            action, target_type, target_id, clean,
+        )
+        event = AuditEvent.objects.create(
+            seq=seq,
+            created_at=created_at,
+            actor_id=actor_id,
+            organisation_id=organisation_id,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            data=clean,
+            prev_hash=head.hash,
+            hash=digest,
+        )
+        head.seq, head.hash = seq, digest
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    message: str
+
+
+def verify() -> Iterator[Problem]:
+    """Walk the chain in order; yield every inconsistency found."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.seq != expected_seq:
+            yield Problem(event.seq, f"missing events {expected_seq}..{event.seq - 1}")
+        if event.prev_hash != expected_prev:
+            yield Problem(event.seq, "previous-hash link broken")
+        digest = _digest(
+            event.prev_hash, event.seq, event.created_at.isoformat(), event.actor_id,
+            event.organisation_id, event.action, event.target_type, event.target_id, event.data,
+        )
+        if digest != event.hash:
+            yield Problem(event.seq, "content does not match its hash (edited)")
+        expected_prev = event.hash
+        expected_seq = event.seq + 1
+    head = AuditHead.objects.filter(id=1).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != expected_prev):
+        yield Problem(head.seq, f"chain ends at {last_seq} but head says {head.seq} (deleted tail)")
