@@ -77,8 +77,12 @@ def world(db: None) -> World:
         for role in Role.values
     }
     return World(
-        first.organisation, second.organisation, first.recovery_phrase,
-        second.recovery_phrase, people, others,
+        first.organisation,
+        second.organisation,
+        first.recovery_phrase,
+        second.recovery_phrase,
+        people,
+        others,
     )
 
 

@@ -44,11 +44,7 @@ KEY_HOLDING_ROLES: frozenset[str] = frozenset(
 
 
 def can(membership: Membership | None, perm: Perm) -> bool:
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role in PERMISSIONS[perm]
-    )
+    return membership is not None and membership.is_active and membership.role in PERMISSIONS[perm]
 
 
 def role_holds_keys(role: str) -> bool:

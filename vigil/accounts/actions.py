@@ -78,8 +78,12 @@ def add_member(
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         granted = _grant_if_allowed(membership, org_private)
         record(
-            acting_user, "member.add", organisation=organisation, target=membership,
-            role=role, granted=granted,
+            acting_user,
+            "member.add",
+            organisation=organisation,
+            target=membership,
+            role=role,
+            granted=granted,
         )
     return NewMember(membership, password, granted)
 
@@ -104,8 +108,12 @@ def change_role(acting_user: User, vault: Vault, membership: Membership, role: s
         elif vault.is_unlocked(membership.organisation_id):
             keys.grant(membership, vault.org_key(membership.organisation_id))
         record(
-            acting_user, "member.role", organisation=membership.organisation, target=membership,
-            old=old, new=role,
+            acting_user,
+            "member.role",
+            organisation=membership.organisation,
+            target=membership,
+            old=old,
+            new=role,
         )
 
 
@@ -116,8 +124,10 @@ def set_active(acting_user: User, membership: Membership, active: bool) -> None:
         if not active:
             keys.revoke(membership)
         record(
-            acting_user, "member.activate" if active else "member.deactivate",
-            organisation=membership.organisation, target=membership,
+            acting_user,
+            "member.activate" if active else "member.deactivate",
+            organisation=membership.organisation,
+            target=membership,
         )
 
 
@@ -153,14 +163,21 @@ def reset_password(acting_user: User, vault: Vault, membership: Membership) -> s
         for other in Membership.objects.filter(user=user).exclude(pk=membership.pk):
             keys.revoke(other)  # sealed to the old key pair, now unusable
         _grant_if_allowed(membership, org_private)
-        record(acting_user, "member.password_reset", organisation=membership.organisation, target=membership)
+        record(
+            acting_user,
+            "member.password_reset",
+            organisation=membership.organisation,
+            target=membership,
+        )
     return password
 
 
 def reset_two_factor(acting_user: User, membership: Membership) -> int:
     with transaction.atomic():
         deleted, _ = TOTPDevice.objects.filter(user=membership.user).delete()
-        record(acting_user, "member.2fa_reset", organisation=membership.organisation, target=membership)
+        record(
+            acting_user, "member.2fa_reset", organisation=membership.organisation, target=membership
+        )
     return deleted
 
 

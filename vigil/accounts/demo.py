@@ -58,8 +58,12 @@ def _demo_member(organisation: Organisation, role: str, private: bytes | None) -
     username = f"{organisation.slug}-{role.replace('_', '-')}"
     if private is not None and not User.objects.filter(username=username).exists():
         member = actions.add_member(
-            None, organisation, username=username, role=role,
-            password=DEMO_PASSWORD, org_private=private,
+            None,
+            organisation,
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            org_private=private,
         )
         user = member.membership.user
         user.must_change_password = False

@@ -17,5 +17,7 @@ def cooloff(request: HttpRequest | None = None) -> timedelta:
     return timedelta(minutes=15)
 
 
-def locked_out(request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict | None = None, *args: object, **kwargs: object
+) -> HttpResponse:
     return render(request, "accounts/locked_out.html", status=429)

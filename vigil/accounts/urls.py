@@ -13,9 +13,7 @@ urlpatterns = [
     path("org/members/", views.member_list, name="member_list"),
     path("org/members/new/", views.member_create, name="member_create"),
     path("org/members/<int:pk>/", views.member_detail, name="member_detail"),
-    path(
-        "org/members/<int:pk>/<slug:action>/", views.member_action, name="member_action"
-    ),
+    path("org/members/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
     path("org/audit/", views.audit_list, name="audit_list"),
     path("org/recover/", views.recover, name="recover"),
 ]

@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import devices_for_user, login as otp_login
+from django_otp import devices_for_user
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil import policy
@@ -30,7 +31,8 @@ from vigil.accounts.middleware import LOGIN_AT
 from vigil.accounts.models import Membership, User
 from vigil.audit.models import AuditEvent
 from vigil.policy import Perm
-from vigil.vault import crypto, keys, session as vault_session
+from vigil.vault import crypto, keys
+from vigil.vault import session as vault_session
 from vigil.vault.keys import VaultLocked
 
 SETUP_DEVICE = "otp_setup_device"
@@ -40,6 +42,7 @@ SETUP_DEVICE = "otp_setup_device"
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        _hide_client_fingerprint(request)
         user = authenticate(
             request,
             username=form.cleaned_data["username"],
@@ -53,6 +56,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/locked_out.html", status=429)
         form.add_error(None, _("Username or password is not correct."))
     return render(request, "accounts/login.html", {"form": form})
+
+
+def _hide_client_fingerprint(request: HttpRequest) -> None:
+    # django-axes records the user agent and Accept header of failed attempts;
+    # we lock by account only and keep no client fingerprint.
+    for header in ("HTTP_USER_AGENT", "HTTP_ACCEPT", "REMOTE_ADDR", "HTTP_X_FORWARDED_FOR"):
+        request.META.pop(header, None)
 
 
 def _complete_password_step(request: HttpRequest, user: User, password: str) -> HttpResponse:
@@ -78,7 +88,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if device.verify_token(token):
                 otp_login(request, device)
                 return policy.staff_ready(request) or redirect("home")
-        form.add_error("token", _("This code is not valid. Check your phone's clock and try again."))
+        form.add_error(
+            "token", _("This code is not valid. Check your phone's clock and try again.")
+        )
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -97,7 +109,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             request.session.pop(SETUP_DEVICE, None)
             messages.success(request, _("Two-factor authentication is on."))
             return policy.staff_ready(request) or redirect("home")
-        form.add_error("token", _("This code is not valid. Check your phone's clock and try again."))
+        form.add_error(
+            "token", _("This code is not valid. Check your phone's clock and try again.")
+        )
     qr = segno.make(device.config_url, error="m")
     context = {
         "form": form,
@@ -109,9 +123,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 def _pending_device(request: HttpRequest) -> TOTPDevice:
     device_id = request.session.get(SETUP_DEVICE)
-    device = TOTPDevice.objects.filter(
-        pk=device_id, user=request.user, confirmed=False
-    ).first() if device_id else None
+    device = (
+        TOTPDevice.objects.filter(pk=device_id, user=request.user, confirmed=False).first()
+        if device_id
+        else None
+    )
     if device is None:
         TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
@@ -182,7 +198,9 @@ def member_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         vault = request.vault  # type: ignore[attr-defined]
         org_private = (
-            vault.org_key(acting.organisation_id) if vault.is_unlocked(acting.organisation_id) else None
+            vault.org_key(acting.organisation_id)
+            if vault.is_unlocked(acting.organisation_id)
+            else None
         )
         created = actions.add_member(
             request.user,  # type: ignore[arg-type]
@@ -193,8 +211,13 @@ def member_create(request: HttpRequest) -> HttpResponse:
             org_private=org_private,
         )
         return render(
-            request, "accounts/member_password.html",
-            {"member": created.membership, "password": created.temporary_password, "granted": created.granted},
+            request,
+            "accounts/member_password.html",
+            {
+                "member": created.membership,
+                "password": created.temporary_password,
+                "granted": created.granted,
+            },
         )
     return render(request, "accounts/member_create.html", {"form": form})
 
@@ -238,17 +261,27 @@ def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, _("Member updated."))
         elif action == "reset-2fa":
             actions.reset_two_factor(user, member)  # type: ignore[arg-type]
-            messages.success(request, _("Two-factor authentication reset; the member enrols again at next sign-in."))
+            messages.success(
+                request,
+                _("Two-factor authentication reset; the member enrols again at next sign-in."),
+            )
         elif action == "reset-password":
             password = actions.reset_password(user, vault, member)  # type: ignore[arg-type]
             return render(
-                request, "accounts/member_password.html",
+                request,
+                "accounts/member_password.html",
                 {"member": member, "password": password, "granted": hasattr(member, "grant")},
             )
         else:
             return HttpResponse(status=404)
     except VaultLocked:
-        messages.error(request, _("Your session cannot open the organisation key. Sign in again or use the recovery phrase."))
+        messages.error(
+            request,
+            _(
+                "Your session cannot open the organisation key. "
+                "Sign in again or use the recovery phrase."
+            ),
+        )
     except ValueError:
         messages.error(request, _("This role does not have access to sealed data."))
     return redirect("accounts:member_detail", pk=member.pk)
@@ -268,11 +301,17 @@ def recover(request: HttpRequest) -> HttpResponse:
     form = RecoveryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            org_private = actions.recover_with_phrase(request.user, acting, form.cleaned_data["phrase"])  # type: ignore[arg-type]
+            org_private = actions.recover_with_phrase(
+                request.user, acting, form.cleaned_data["phrase"]
+            )  # type: ignore[arg-type]
         except crypto.CryptoError:
             form.add_error("phrase", _("This recovery phrase is not valid for this organisation."))
         else:
-            vault_session.store(request, {**vault_session.load(request).keys(), acting.organisation_id: org_private})
-            messages.success(request, _("Access restored. Your account now holds the organisation key."))
+            vault_session.store(
+                request, {**vault_session.load(request).keys(), acting.organisation_id: org_private}
+            )
+            messages.success(
+                request, _("Access restored. Your account now holds the organisation key.")
+            )
             return redirect("home")
     return render(request, "accounts/recover.html", {"form": form})

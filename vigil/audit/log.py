@@ -28,7 +28,17 @@ def _digest(
     data: dict[str, Any],
 ) -> str:
     payload = json.dumps(
-        [prev_hash, seq, created_at, actor_id, organisation_id, action, target_type, target_id, data],
+        [
+            prev_hash,
+            seq,
+            created_at,
+            actor_id,
+            organisation_id,
+            action,
+            target_type,
+            target_id,
+            data,
+        ],
         sort_keys=True,
         ensure_ascii=True,
         separators=(",", ":"),
@@ -59,8 +69,15 @@ def record(
         organisation_id = organisation.pk if organisation is not None else None
         clean = json.loads(json.dumps(data, default=str))
         digest = _digest(
-            head.hash, seq, created_at.isoformat(), actor_id, organisation_id,
-            action, target_type, target_id, clean,
+            head.hash,
+            seq,
+            created_at.isoformat(),
+            actor_id,
+            organisation_id,
+            action,
+            target_type,
+            target_id,
+            clean,
         )
         event = AuditEvent.objects.create(
             seq=seq,
@@ -95,8 +112,15 @@ def verify() -> Iterator[Problem]:
         if event.prev_hash != expected_prev:
             yield Problem(event.seq, "previous-hash link broken")
         digest = _digest(
-            event.prev_hash, event.seq, event.created_at.isoformat(), event.actor_id,
-            event.organisation_id, event.action, event.target_type, event.target_id, event.data,
+            event.prev_hash,
+            event.seq,
+            event.created_at.isoformat(),
+            event.actor_id,
+            event.organisation_id,
+            event.action,
+            event.target_type,
+            event.target_id,
+            event.data,
         )
         if digest != event.hash:
             yield Problem(event.seq, "content does not match its hash (edited)")

@@ -39,6 +39,9 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         indexes = [models.Index(fields=["organisation", "-seq"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("audit events cannot be changed")
@@ -54,3 +57,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

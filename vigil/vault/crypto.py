@@ -161,7 +161,9 @@ def encrypt_stream(key: bytes, chunks: Iterable[bytes]) -> Iterator[bytes]:
         pending += chunk
         while len(pending) > FILE_CHUNK:
             piece, pending = pending[:FILE_CHUNK], pending[FILE_CHUNK:]
-            yield _frame(sodium.crypto_secretstream_xchacha20poly1305_push(state, piece, None, tag_message))
+            yield _frame(
+                sodium.crypto_secretstream_xchacha20poly1305_push(state, piece, None, tag_message)
+            )
     final = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
     yield _frame(sodium.crypto_secretstream_xchacha20poly1305_push(state, pending, None, final))
 
@@ -226,7 +228,10 @@ def normalise(kind: str, value: str) -> str:
 def blind_index_key(org_private_key: bytes) -> bytes:
     """Derived from the organisation key: the server cannot compute indexes alone."""
     return nacl.hash.blake2b(
-        org_private_key, digest_size=KEY_BYTES, person=b"vigil-bidx", encoder=nacl.encoding.RawEncoder
+        org_private_key,
+        digest_size=KEY_BYTES,
+        person=b"vigil-bidx",
+        encoder=nacl.encoding.RawEncoder,
     )
 
 

@@ -9,13 +9,14 @@ from vigil.accounts.models import Membership, Organisation
 
 
 class OrganisationKey(models.Model):
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="key"
-    )
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="key")
     public_key = models.BinaryField()
     # Organisation private key under a key derived from the printed recovery phrase.
     recovery_wrapped = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"key of {self.organisation_id}"
 
 
 class MemberKey(models.Model):
@@ -30,6 +31,9 @@ class MemberKey(models.Model):
     memlimit = models.PositiveBigIntegerField()
     updated_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"key of user {self.user_id}"
+
 
 class KeyGrant(models.Model):
     """The organisation private key sealed to one member's public key."""
@@ -37,3 +41,6 @@ class KeyGrant(models.Model):
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="grant")
     sealed_org_key = models.BinaryField()
     granted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"grant to membership {self.membership_id}"

@@ -4,14 +4,19 @@ import io
 import os
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from vigil.vault import crypto
 
 
 def test_it_round_trips_text_and_json() -> None:
     key = crypto.new_key()
-    assert crypto.decrypt_text(key, crypto.encrypt_text(key, "Оксана, +380 50 123")) == "Оксана, +380 50 123"
+    assert (
+        crypto.decrypt_text(key, crypto.encrypt_text(key, "Оксана, +380 50 123"))
+        == "Оксана, +380 50 123"
+    )
     value = {"name": "Наталія", "ids": [1, 2]}
     assert crypto.decrypt_json(key, crypto.encrypt_json(key, value)) == value
 
@@ -40,7 +45,9 @@ def test_it_seals_to_a_public_key_only_its_private_key_opens() -> None:
 
 
 def _encrypt_file(key: bytes, data: bytes) -> bytes:
-    return b"".join(crypto.encrypt_stream(key, [data[i : i + 10_000] for i in range(0, len(data), 10_000)]))
+    return b"".join(
+        crypto.encrypt_stream(key, [data[i : i + 10_000] for i in range(0, len(data), 10_000)])
+    )
 
 
 @hsettings(max_examples=25, deadline=None)

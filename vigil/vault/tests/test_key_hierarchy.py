@@ -45,7 +45,9 @@ def test_it_revokes_access(world: World) -> None:
 def test_it_regrants_after_revoke(world: World) -> None:
     org_key = _org_key_after_login(world, "coordinator")[world.org.pk]
     actions.revoke_keys(world["coordinator"].user, world["lawyer"].membership)
-    actions.grant_keys(world["coordinator"].user, Vault({world.org.pk: org_key}), world["lawyer"].membership)
+    actions.grant_keys(
+        world["coordinator"].user, Vault({world.org.pk: org_key}), world["lawyer"].membership
+    )
     assert world.org.pk in _org_key_after_login(world, "lawyer")
 
 

@@ -18,7 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--slug", required=True)
         parser.add_argument("--country", required=True, help="ISO 3166-1 alpha-2 code")
         parser.add_argument("--languages", default="ru,en")
-        parser.add_argument("--coordinator", required=True, help="username of the first coordinator")
+        parser.add_argument(
+            "--coordinator", required=True, help="username of the first coordinator"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         created = actions.create_organisation(

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         for slug, phrase in phrases.items():
             self.stdout.write(f"Recovery phrase of {slug} (demo): {phrase}")
         self.stdout.write(f"\nDemo password for every account: {DEMO_PASSWORD}")
-        self.stdout.write("Username                        TOTP secret (add to an authenticator app)")
+        self.stdout.write(
+            "Username                        TOTP secret (add to an authenticator app)"
+        )
         for user in users:
             self.stdout.write(f"{user.username:<31} {user.totp_secret}")
         self.stdout.write(
