@@ -51,11 +51,11 @@ format: venv ## apply ruff formatting and safe fixes
 	$(BIN)/ruff format .
 
 messages: venv ## extract strings into the en/ru/uk catalogues and compile them
-	cd vigil && ../$(BIN)/django-admin makemessages --no-location --no-obsolete -l en -l ru -l uk
-	cd vigil && ../$(BIN)/django-admin compilemessages
+	cd vigil && $(TEST_ENV) ../$(BIN)/python ../manage.py makemessages --no-location --no-obsolete -l en -l ru -l uk
+	cd vigil && $(TEST_ENV) ../$(BIN)/python ../manage.py compilemessages
 
 check-messages: venv ## fail if the catalogues miss a string, have untranslated or fuzzy entries, or .mo are stale
-	$(BIN)/python scripts/check_messages.py
+	$(TEST_ENV) $(BIN)/python scripts/check_messages.py
 
 check-deploy: venv ## Django's deployment checks with production-like settings
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=vigil.example.org \
