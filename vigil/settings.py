@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.vault",
     "vigil.audit",
+    "vigil.vocab",
+    "vigil.incidents",
+    "vigil.cases",
 ]
 
 MIDDLEWARE = [
