@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess  # noqa: S404 - runs gettext tools on our own files
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -50,8 +50,14 @@ def main() -> int:
         shutil.copytree(LOCALE, backup)
         try:
             manage = [sys.executable, str(ROOT / "manage.py")]
-            run(*manage, "makemessages", "--no-location", "--no-obsolete",
-                *[f"-l{lang}" for lang in LANGUAGES], cwd=ROOT / "vigil")
+            run(
+                *manage,
+                "makemessages",
+                "--no-location",
+                "--no-obsolete",
+                *[f"-l{lang}" for lang in LANGUAGES],
+                cwd=ROOT / "vigil",
+            )
             for lang in LANGUAGES:
                 po = f"{lang}/LC_MESSAGES/django.po"
                 missing = msgids(LOCALE / po) - msgids(backup / po)

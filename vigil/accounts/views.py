@@ -70,6 +70,8 @@ def _complete_password_step(request: HttpRequest, user: User, password: str) -> 
     login(request, user)
     request.session[LOGIN_AT] = int(time.time())
     member_private = keys.unlock_member(user, password)
+    if member_private is not None:
+        keys.upgrade_cost_if_needed(user, password, member_private)
     org_keys = keys.unlock_organisations(user, member_private) if member_private else {}
     vault_session.store(request, org_keys)
     actions.record_login(user)

@@ -76,6 +76,18 @@ def unlock_member(user: User, password: str) -> bytes | None:
     return crypto.decrypt(kek, bytes(key.wrapped_private))
 
 
+def upgrade_cost_if_needed(user: User, password: str, private: bytes) -> bool:
+    """Re-wrap under the current KDF cost when settings changed since the last wrap.
+
+    Called at sign-in, the only moment the password is at hand.
+    """
+    ops, mem = crypto.kdf_cost()
+    if MemberKey.objects.filter(user=user, opslimit=ops, memlimit=mem).exists():
+        return False
+    set_member_password_key(user, password, private)
+    return True
+
+
 def change_member_password(user: User, old_password: str, new_password: str) -> None:
     with transaction.atomic():
         private = unlock_member(user, old_password)

@@ -109,3 +109,15 @@ def test_it_locks_the_vault_when_the_cookie_is_missing(world: World) -> None:
     assert b"Sealed data unlocked" in client.get("/").content
     del client.cookies["vigil_vault"]
     assert b"Sealed data unlocked" not in client.get("/").content
+
+
+def test_it_rewraps_a_member_key_under_a_new_cost_at_sign_in(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    from vigil.vault.models import MemberKey
+
+    settings.VAULT_KDF_OPSLIMIT = 2
+    client = Client()
+    sign_in(client, world["lawyer"])
+    stored = MemberKey.objects.get(user=world["lawyer"].user)
+    assert stored.opslimit == 2
+    assert b"Sealed data unlocked" in client.get("/").content
+    assert world.org.pk in _org_key_after_login(world, "lawyer")
