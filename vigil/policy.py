@@ -15,10 +15,14 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from vigil.accounts.models import Membership, Role
+from vigil.cases.models import Case
+from vigil.incidents.models import Event, Person
+from vigil.vault.sealing import SealedRecord
 
 R = Role
 
@@ -28,14 +32,38 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     VIEW_AUDIT = "view_audit"
     RECOVER_KEYS = "recover_keys"
+    MANAGE_VOCAB = "manage_vocab"
+    INCIDENT_VIEW = "incident_view"
+    INCIDENT_EDIT = "incident_edit"
+    QUALIFY_VIOLATION = "qualify_violation"
+    CASE_VIEW = "case_view"
+    CASE_EDIT = "case_edit"
+    APPROVE_CLOSURE = "approve_closure"
+    OVERRIDE_CONSENT = "override_consent"
+    MY_WORK = "my_work"
 
+
+_CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
 
 PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.HOME: frozenset(Role.values),
     Perm.MANAGE_MEMBERS: frozenset({R.COORDINATOR}),
     Perm.VIEW_AUDIT: frozenset({R.COORDINATOR}),
     Perm.RECOVER_KEYS: frozenset({R.COORDINATOR}),
+    Perm.MANAGE_VOCAB: frozenset({R.COORDINATOR}),
+    # Hotline operators document calls; they see only incidents they entered.
+    Perm.INCIDENT_VIEW: _CASE_TEAM | {R.HOTLINE},
+    Perm.INCIDENT_EDIT: _CASE_TEAM | {R.HOTLINE},
+    Perm.QUALIFY_VIOLATION: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.CASE_VIEW: _CASE_TEAM,
+    Perm.CASE_EDIT: _CASE_TEAM,
+    Perm.APPROVE_CLOSURE: frozenset({R.COORDINATOR}),
+    Perm.OVERRIDE_CONSENT: frozenset({R.COORDINATOR}),
+    Perm.MY_WORK: _CASE_TEAM,
 }
+
+# Roles that see every incident of their organisation (others: only their own).
+_SEE_ALL_INCIDENTS = _CASE_TEAM
 
 # Roles whose members receive the organisation key: they read sealed content.
 KEY_HOLDING_ROLES: frozenset[str] = frozenset(
@@ -104,3 +132,70 @@ def get_member_for_coordinator(request: HttpRequest, pk: int) -> Membership:
         )
     except Membership.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- incidents and cases ---------------------------------------------------------
+
+
+def _membership(request: HttpRequest, perm: Perm) -> Membership:
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None or not can(membership, perm):
+        raise PermissionDenied
+    return membership
+
+
+def events_for(request: HttpRequest, perm: Perm = Perm.INCIDENT_VIEW) -> QuerySet[Event]:
+    """The incidents this member may see, for lists and lookups."""
+    membership = _membership(request, perm)
+    events = Event.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role not in _SEE_ALL_INCIDENTS:
+        events = events.filter(created_by_id=membership.user_id)
+    return events
+
+
+def get_event_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.INCIDENT_VIEW) -> Event:
+    try:
+        return events_for(request, perm).select_related("organisation").get(pk=pk)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def cases_for(request: HttpRequest, perm: Perm = Perm.CASE_VIEW) -> QuerySet[Case]:
+    membership = _membership(request, perm)
+    return Case.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_case_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.CASE_VIEW) -> Case:
+    try:
+        return cases_for(request, perm).select_related("organisation", "client").get(pk=pk)
+    except Case.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def people_for(request: HttpRequest, perm: Perm = Perm.INCIDENT_VIEW) -> QuerySet[Person]:
+    membership = _membership(request, perm)
+    people = Person.objects.filter(organisation_id=membership.organisation_id)
+    if membership.role not in _SEE_ALL_INCIDENTS:
+        people = people.filter(created_by_id=membership.user_id)
+    return people
+
+
+def get_person_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.INCIDENT_VIEW) -> Person:
+    try:
+        return people_for(request, perm).get(pk=pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def data_key(request: HttpRequest, record: SealedRecord) -> bytes:
+    """Open a record's data key with the session's organisation key.
+
+    Raises VaultLocked when this session holds no key (member without a grant,
+    or the vault cookie is gone); views show a clear message for it.
+    """
+    return record.data_key(request.vault, record.organisation_id)  # type: ignore[attr-defined]
+
+
+def index_key(request: HttpRequest) -> bytes:
+    membership = _membership(request, Perm.HOME)
+    return request.vault.index_key(membership.organisation_id)  # type: ignore[attr-defined]

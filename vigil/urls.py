@@ -7,4 +7,10 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include(("vigil.incidents.urls", "incidents"))),
+    path("", include(("vigil.incidents.urls_evidence", "evidence"))),
+    path("", include(("vigil.incidents.urls_lists", "lists"))),
+    path("", include(("vigil.cases.urls", "cases"))),
+    path("", include(("vigil.cases.urls_lists", "caselists"))),
+    path("", include(("vigil.vocab.urls", "vocab"))),
 ]

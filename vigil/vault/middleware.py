@@ -3,9 +3,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from vigil.vault import session
+from vigil.vault.crypto import CryptoError
+from vigil.vault.keys import VaultLocked
 
 
 class VaultMiddleware:
@@ -19,3 +22,11 @@ class VaultMiddleware:
         response = self.get_response(request)
         session.set_cookie(request, response)
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A page that needs sealed data the session cannot open explains why."""
+        if isinstance(exception, VaultLocked):
+            return render(request, "vault/locked.html", status=403)
+        if isinstance(exception, CryptoError):
+            return render(request, "vault/unreadable.html", status=410)
+        return None

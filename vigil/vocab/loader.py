@@ -35,7 +35,9 @@ def load_terms(term_model: Any, rows: list[dict[str, str]] | None = None) -> int
             "huridocs_code": row["huridocs_code"],
             "gbvims": row["gbvims"],
             "labels": {lang: row[f"label_{lang}"] for lang in ("en", "ru", "uk")},
-            "help": {lang: row[f"help_{lang}"] for lang in ("en", "ru", "uk") if row[f"help_{lang}"]},
+            "help": {
+                lang: row[f"help_{lang}"] for lang in ("en", "ru", "uk") if row[f"help_{lang}"]
+            },
         }
         term, _created = term_model.objects.update_or_create(code=row["code"], defaults=values)
         by_code[term.code] = term

@@ -59,7 +59,10 @@ class Term(models.Model):
     help = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="local_terms",
     )
 

@@ -1,0 +1,56 @@
+"""ISO 3166-2 first-level subdivisions of the EECA countries (data/regions.csv).
+
+Static reference data, read once per process; names in en, ru, uk.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from django.utils.translation import get_language
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.csv"
+
+
+@dataclass(frozen=True)
+class Region:
+    country: str
+    code: str
+    names: dict[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.names.get((get_language() or "en")[:2]) or self.names["en"]
+
+
+@cache
+def all_regions() -> dict[str, Region]:
+    with DATA_FILE.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: Region(
+                row["country"],
+                row["code"],
+                {"en": row["name_en"], "ru": row["name_ru"], "uk": row["name_uk"]},
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+def regions_of(country: str) -> list[Region]:
+    return sorted((r for r in all_regions().values() if r.country == country), key=lambda r: r.name)
+
+
+def choices(country: str) -> list[tuple[str, str]]:
+    return [(r.code, r.name) for r in regions_of(country)]
+
+
+def name(code: str) -> str:
+    region = all_regions().get(code)
+    return region.name if region else code
+
+
+def countries() -> list[str]:
+    return sorted({r.country for r in all_regions().values()})
