@@ -18,8 +18,8 @@ from vigil.incidents.models import (
     Event,
     EventStatus,
     Involvement,
-    Person,
     Perpetrator,
+    Person,
     Source,
 )
 from vigil.lib.numbering import next_number
