@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "vigil.vocab",
     "vigil.incidents",
     "vigil.cases",
+    "vigil.intake",
+    "vigil.stats",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +244,25 @@ VAULT_KDF_MEMLIMIT = env_int("VAULT_KDF_MEMLIMIT", 128 * 1024 * 1024, minimum=81
 if TESTING:
     VAULT_KDF_OPSLIMIT = 1
     VAULT_KDF_MEMLIMIT = 8192
+
+# --- Public reporting ------------------------------------------------------------
+# Peppers for receipt lookup and wrapping; default derived from SECRET_KEY.
+RECEIPT_PEPPER = env_str("RECEIPT_PEPPER", "")
+RECEIPT_WRAP_PEPPER = env_str("RECEIPT_WRAP_PEPPER", "")
+RECEIPT_KDF_OPSLIMIT = env_int("RECEIPT_KDF_OPSLIMIT", 2, minimum=1)
+RECEIPT_KDF_MEMLIMIT = env_int("RECEIPT_KDF_MEMLIMIT", 16 * 1024 * 1024, minimum=8192)
+if TESTING:
+    RECEIPT_KDF_OPSLIMIT = 1
+    RECEIPT_KDF_MEMLIMIT = 8192
+SUBMISSION_EXPIRY_DAYS = env_int("SUBMISSION_EXPIRY_DAYS", 90, minimum=1)
+# Abuse resistance without addresses: per-session and global counters in the cache.
+REPORT_MIN_FILL_SECONDS = env_int("REPORT_MIN_FILL_SECONDS", 5, minimum=0)
+REPORT_SESSION_LIMIT_PER_HOUR = env_int("REPORT_SESSION_LIMIT_PER_HOUR", 5, minimum=1)
+REPORT_GLOBAL_LIMIT_PER_MINUTE = env_int("REPORT_GLOBAL_LIMIT_PER_MINUTE", 120, minimum=1)
+RECEIPT_SESSION_FAILURES = env_int("RECEIPT_SESSION_FAILURES", 5, minimum=1)
+RECEIPT_GLOBAL_FAILURES_PER_MINUTE = env_int("RECEIPT_GLOBAL_FAILURES_PER_MINUTE", 60, minimum=1)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.

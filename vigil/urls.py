@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include(("vigil.cases.urls", "cases"))),
     path("", include(("vigil.cases.urls_lists", "caselists"))),
     path("", include(("vigil.vocab.urls", "vocab"))),
+    path("", include(("vigil.intake.urls", "intake"))),
+    path("", include(("vigil.stats.urls", "stats"))),
 ]

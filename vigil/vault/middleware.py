@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from vigil.vault import session
+from vigil.vault import cookiebox, session
 from vigil.vault.crypto import CryptoError
 from vigil.vault.keys import VaultLocked
 
@@ -20,7 +20,7 @@ class VaultMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.vault = SimpleLazyObject(lambda: session.load(request))  # type: ignore[attr-defined]
         response = self.get_response(request)
-        session.set_cookie(request, response)
+        cookiebox.set_cookies(request, response)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -1,0 +1,116 @@
+"""Anonymous reports and hotline calls, before triage.
+
+A submission's content and its message thread are encrypted under one random
+thread key T. T is sealed to the organisation's public key (staff read it)
+and wrapped under a key derived from the reporter's receipt (she reads the
+replies). The server alone can read neither. No address, user agent or
+referrer of a reporter is stored anywhere.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web report")
+    HOTLINE = "hotline", _("Hotline call")
+
+
+class SubmissionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ACCEPTED = "accepted", _("Accepted")
+    MERGED = "merged", _("Merged into an existing incident")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+
+
+class RejectReason(models.TextChoices):
+    SPAM = "spam", _("Spam or abuse")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    DUPLICATE = "duplicate", _("Duplicate of another report")
+    OTHER = "other", _("Other")
+
+
+class Submission(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="submissions"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
+    )
+    # Argon2id(receipt) keyed with a server pepper: looks the mailbox up, reveals nothing.
+    receipt_lookup = models.CharField(max_length=64, unique=True, null=True)
+    # Thread key T sealed to the organisation, and wrapped under the receipt-derived key.
+    sealed_key = models.BinaryField(null=True)
+    receipt_wrapped_key = models.BinaryField(null=True)
+    sealed = models.BinaryField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set by triage.
+    event = models.ForeignKey(
+        "incidents.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    reject_reason = models.CharField(max_length=16, choices=RejectReason.choices, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    entered_by = models.ForeignKey(  # hotline operator; empty for web reports
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"R-{self.pk:06d}"
+
+    @property
+    def code(self) -> str:
+        return str(self)
+
+
+class Author(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    STAFF = "staff", _("Organisation")
+
+
+class Message(models.Model):
+    """One message of the reporter's thread; body and files sealed under T."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=16, choices=Author.choices)
+    staff_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file from the reporter, encrypted under T; metadata stripped on upload."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    sealed = models.BinaryField(null=True)  # original file name
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"
