@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vigil.intake.privacy.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vigil.lib.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -123,7 +124,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["vigil.accounts.hashers.VigilArgon2PasswordHasher"]
 if TESTING:
     # Argon2 at production cost would dominate the suite; the hasher stays the same.
     PASSWORD_HASHERS = ["vigil.accounts.hashers.FastArgon2PasswordHasher"]
@@ -210,6 +211,7 @@ USE_TZ = True
 # --- Static and media --------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "vigil" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -254,6 +256,8 @@ RECEIPT_KDF_MEMLIMIT = env_int("RECEIPT_KDF_MEMLIMIT", 16 * 1024 * 1024, minimum
 if TESTING:
     RECEIPT_KDF_OPSLIMIT = 1
     RECEIPT_KDF_MEMLIMIT = 8192
+# Where the quick-exit button leaves to (a neutral page); reached via /report/exit/.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.wikipedia.org/")
 SUBMISSION_EXPIRY_DAYS = env_int("SUBMISSION_EXPIRY_DAYS", 90, minimum=1)
 # Abuse resistance without addresses: per-session and global counters in the cache.
 REPORT_MIN_FILL_SECONDS = env_int("REPORT_MIN_FILL_SECONDS", 5, minimum=0)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.accounts import actions
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from vigil.accounts.models import User
+
+        if User.objects.filter(username=options["coordinator"]).exists():
+            raise CommandError(f"user {options['coordinator']} exists; choose a new username")
         created = actions.create_organisation(
             None,
             name=options["name"],
