@@ -38,6 +38,7 @@ class World:
     other_org: Organisation
     phrase: str
     other_phrase: str
+    org_private: bytes
     people: dict[str, Persona]
     others: dict[str, Persona]
 
@@ -81,8 +82,9 @@ def world(db: None) -> World:
         second.organisation,
         first.recovery_phrase,
         second.recovery_phrase,
-        people,
-        others,
+        org_private=first.private_key,
+        people=people,
+        others=others,
     )
 
 

@@ -43,7 +43,9 @@ class Submission(models.Model):
         max_length=16, choices=SubmissionStatus.choices, default=SubmissionStatus.NEW
     )
     # Argon2id(receipt) keyed with a server pepper: looks the mailbox up, reveals nothing.
-    receipt_lookup = models.CharField(max_length=64, unique=True, null=True)
+    receipt_lookup = models.CharField(  # noqa: DJ001 - NULL, unlike "", may repeat under UNIQUE
+        max_length=64, unique=True, null=True
+    )
     # Thread key T sealed to the organisation, and wrapped under the receipt-derived key.
     sealed_key = models.BinaryField(null=True)
     receipt_wrapped_key = models.BinaryField(null=True)
@@ -52,7 +54,11 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Set by triage.
     event = models.ForeignKey(
-        "incidents.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+        "incidents.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
     )
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"

@@ -1,0 +1,383 @@
+"""The reporter's side: no account, no JavaScript needed, nothing logged.
+
+Drafts live in a cookie box (encrypted in the session under a key held only
+by her browser), so the back button, a dropped connection or a refused
+submission never loses what she wrote, and a copy of the database does not
+reveal an unsent draft either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.accounts.models import Organisation
+from vigil.incidents import regions
+from vigil.intake import abuse, actions, choices, receipts
+from vigil.intake.forms import (
+    STEP_NAMES,
+    STEPS,
+    ReceiptForm,
+    ReplyForm,
+    ReviewForm,
+    SavedForm,
+    WhenWhereForm,
+    to_draft,
+)
+from vigil.intake.models import Submission
+from vigil.vault import cookiebox, sealing
+
+DRAFT = "report_draft"
+DRAFT_COOKIE = "vigil_draft"
+RECEIPT = "report_receipt"
+MAILBOX = "report_mailbox"
+MAILBOX_COOKIE = "vigil_mailbox"
+
+
+def _draft(request: HttpRequest) -> dict[str, Any]:
+    return cookiebox.get(request, DRAFT, DRAFT_COOKIE, None) or {}
+
+
+def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
+    cookiebox.put(request, DRAFT, DRAFT_COOKIE, draft)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).select_related("key").first()
+    if organisation is None or not hasattr(organisation, "key"):
+        raise Http404
+    return organisation
+
+
+def _public(organisation: Organisation, field: str) -> str:
+    """Per-organisation public text in the current language (settings JSON)."""
+    from django.utils.translation import get_language
+
+    values = (organisation.settings or {}).get("public", {}).get(field, {})
+    if isinstance(values, str):
+        return values
+    return values.get((get_language() or "en")[:2]) or values.get("en", "")
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return render(request, f"intake/{template}", context, status=status)
+
+
+@require_http_methods(["GET"])
+def choose(request: HttpRequest) -> HttpResponse:
+    """Pick an organisation by country and city."""
+    organisations = Organisation.objects.filter(key__isnull=False).order_by(
+        "country", "city", "name"
+    )
+    country = request.GET.get("country", "")
+    if country:
+        organisations = organisations.filter(country=country)
+    countries = sorted({o.country for o in Organisation.objects.filter(key__isnull=False)})
+    return _render(
+        request,
+        "choose.html",
+        {"organisations": organisations, "countries": countries, "country": country},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(slug)
+    draft = _draft(request)
+    if request.method == "POST":
+        if draft.get("org") != slug:
+            draft = {"org": slug, "started": abuse.start_token(), "data": {}}
+            _save_draft(request, draft)
+        return redirect("intake:step", slug=slug, step=STEP_NAMES[0])
+    context = {
+        "organisation": organisation,
+        "intro": _public(organisation, "intro"),
+        "hotline": _public(organisation, "hotline"),
+        "hours": _public(organisation, "hours"),
+        "has_draft": draft.get("org") == slug and bool(draft.get("data")),
+    }
+    return _render(request, "start.html", context)
+
+
+def _step_form(step: str, organisation: Organisation, data: Any = None, initial: Any = None) -> Any:
+    form_class = dict((name, form) for name, form, _label in STEPS)[step]
+    kwargs: dict[str, Any] = {"data": data, "initial": initial, "prefix": None}
+    if form_class is WhenWhereForm:
+        kwargs["country"] = organisation.country
+    return form_class(**kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
+    organisation = _organisation(slug)
+    if step not in STEP_NAMES:
+        raise Http404
+    draft = _draft(request)
+    if draft.get("org") != slug:
+        return redirect("intake:start", slug=slug)
+    index = STEP_NAMES.index(step)
+    saved = draft["data"].get(step, {})
+    if request.method == "POST":
+        form = _step_form(step, organisation, data=request.POST)
+        if form.is_valid():
+            draft["data"][step] = to_draft(form.cleaned_data)
+            _save_draft(request, draft)
+            if "back" in request.POST and index > 0:
+                return redirect("intake:step", slug=slug, step=STEP_NAMES[index - 1])
+            following = STEP_NAMES[index + 1] if index + 1 < len(STEP_NAMES) else None
+            return (
+                redirect("intake:step", slug=slug, step=following)
+                if following
+                else redirect("intake:review", slug=slug)
+            )
+        if "back" in request.POST and index > 0:
+            # Going back never loses what was typed, even if it is not valid yet.
+            draft["data"][step] = {
+                k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"
+            } | {"_raw": True}
+            _save_draft(request, draft)
+            return redirect("intake:step", slug=slug, step=STEP_NAMES[index - 1])
+    else:
+        form = _initial_form(step, organisation, saved)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "step": step,
+        "step_number": index + 1,
+        "step_count": len(STEP_NAMES) + 1,
+        "step_label": STEPS[index][2],
+        "is_first": index == 0,
+        "what_choices": choices.WHAT if step == "what" else None,
+    }
+    return _render(request, "step.html", context)
+
+
+def _initial_form(step: str, organisation: Organisation, saved: dict[str, Any]) -> Any:
+    if saved.get("_raw"):
+        # An unfinished step saved on "back": show it as typed, with its errors.
+        data = {k: v if len(v) != 1 else v[0] for k, v in saved.items() if k != "_raw"}
+        from django.http import QueryDict
+
+        query = QueryDict(mutable=True)
+        for key, value in data.items():
+            query.setlist(key, value if isinstance(value, list) else [value])
+        return _step_form(step, organisation, data=query)
+    return _step_form(step, organisation, initial=saved)
+
+
+def _summary(organisation: Organisation, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The review page: every answer in her words."""
+    what, when, who = data.get("what", {}), data.get("when", {}), data.get("who", {})
+    help_, consent, contact = data.get("help", {}), data.get("consent", {}), data.get("contact", {})
+    rows = [
+        (
+            _("What happened"),
+            ", ".join(choices.label_of(choices.WHAT, k) for k in what.get("what", [])),
+        ),
+        (_("In your own words"), what.get("story", "")),
+        (
+            _("When"),
+            when.get("date") or choices.label_of(choices.WHEN, when.get("when", ""))
+            if when.get("when")
+            else "",
+        ),
+        (_("Region"), regions.name(when["region"]) if when.get("region") else ""),
+        (_("Where"), choices.label_of(choices.PLACES, when["place"]) if when.get("place") else ""),
+        (_("Place details"), when.get("place_detail", "")),
+        (_("Who did it"), choices.label_of(choices.WHO_KIND, who["who"]) if who.get("who") else ""),
+        (
+            _("Uniform"),
+            choices.label_of(choices.UNIFORM, who["uniform"]) if who.get("uniform") else "",
+        ),
+        (_("Badge number"), who.get("badge", "")),
+        (_("Name or nickname"), who.get("name", "")),
+        (_("Car number plate"), who.get("vehicle", "")),
+        (_("Unit"), who.get("unit", "")),
+        (
+            _("Help you need"),
+            ", ".join(choices.label_of(choices.NEEDS, k) for k in help_.get("needs", [])),
+        ),
+        (
+            _("Your choices"),
+            "; ".join(choices.label_of(choices.CONSENTS, k) for k in consent.get("consents", [])),
+        ),
+        (
+            _("Contact"),
+            " ".join(
+                x
+                for x in (
+                    choices.label_of(choices.CONTACT_METHODS, contact["method"])
+                    if contact.get("method")
+                    else "",
+                    contact.get("contact", ""),
+                )
+                if x
+            ),
+        ),
+    ]
+    return [(label, str(value)) for label, value in rows if value]
+
+
+def _report(data: dict[str, Any]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for name in STEP_NAMES:
+        merged.update({k: v for k, v in data.get(name, {}).items() if k != "_raw"})
+    return merged
+
+
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(slug)
+    draft = _draft(request)
+    if draft.get("org") != slug:
+        return redirect("intake:start", slug=slug)
+    missing = [
+        name for name in ("what",) if not draft["data"].get(name) or draft["data"][name].get("_raw")
+    ]
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    refusal = None
+    if request.method == "POST" and form.is_valid() and not missing:
+        refusal = abuse.submission_refusal(
+            request, draft.get("started", ""), form.cleaned_data["website"]
+        )
+        if refusal is None:
+            created = actions.submit(organisation, _report(draft["data"]))
+            abuse.count_submission(request)
+            cookiebox.drop(request, DRAFT)
+            cookiebox.put(request, RECEIPT, DRAFT_COOKIE, {"receipt": created.receipt, "org": slug})
+            return redirect("intake:receipt")
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "rows": _summary(organisation, draft["data"]),
+        "missing": missing,
+        "refusal": refusal,
+        "step_number": len(STEP_NAMES) + 1,
+        "step_count": len(STEP_NAMES) + 1,
+        "last_step": STEP_NAMES[-1],
+    }
+    return _render(request, "review.html", context, status=429 if refusal else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest) -> HttpResponse:
+    """Shown once: after she confirms she saved it, the code is gone from the server."""
+    held = cookiebox.get(request, RECEIPT, DRAFT_COOKIE, None)
+    if not held:
+        return redirect("intake:mailbox_login")
+    form = SavedForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        cookiebox.drop(request, RECEIPT)
+        return _render(request, "thanks.html", {})
+    context = {"receipt": receipts.grouped(held["receipt"]), "form": form}
+    return _render(request, "receipt.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def mailbox_login(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        refusal = abuse.receipt_refusal(request)
+        if refusal:
+            return _render(
+                request, "mailbox_login.html", {"form": form, "refusal": refusal}, status=429
+            )
+        digits = receipts.normalise(form.cleaned_data["receipt"])
+        opened = actions.open_mailbox(digits) if digits else None
+        if opened is None:
+            abuse.count_receipt_failure(request)
+            form.add_error("receipt", _("We found no report with this code. Check the 16 digits."))
+        else:
+            submission, thread_key = opened
+            request.session.cycle_key()
+            cookiebox.put(
+                request, MAILBOX, MAILBOX_COOKIE, {"id": submission.pk, "key": thread_key.hex()}
+            )
+            return redirect("intake:mailbox")
+    return _render(request, "mailbox_login.html", {"form": form})
+
+
+def _mailbox(request: HttpRequest) -> tuple[Submission, bytes] | None:
+    held = cookiebox.get(request, MAILBOX, MAILBOX_COOKIE, None)
+    if not held:
+        return None
+    submission = Submission.objects.filter(pk=held["id"]).select_related("organisation").first()
+    if submission is None or not submission.receipt_wrapped_key:
+        return None
+    return submission, bytes.fromhex(held["key"])
+
+
+STATUS_WORDS = {
+    "new": gettext_lazy(
+        "Your report has arrived. Nobody has read it yet; "
+        "a caseworker usually reads reports within two working days."
+    ),
+    "accepted": gettext_lazy(
+        "A caseworker has read your report and opened a case. Messages from her appear below."
+    ),
+    "merged": gettext_lazy(
+        "A caseworker has read your report and added it to a case "
+        "we already have about the same events."
+    ),
+    "rejected": gettext_lazy(
+        "A caseworker has read your report and cannot take it further. "
+        "The message below may explain why."
+    ),
+    "expired": gettext_lazy("This report has expired and was deleted."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def mailbox(request: HttpRequest) -> HttpResponse:
+    opened = _mailbox(request)
+    if opened is None:
+        return redirect("intake:mailbox_login")
+    submission, thread_key = opened
+    form = ReplyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_message(submission, thread_key, form.cleaned_data["body"])
+        return redirect("intake:mailbox")
+    thread = [
+        {
+            "mine": m.author == "reporter",
+            "body": sealing.open_text(thread_key, m.sealed),
+            "at": m.created_at,
+        }
+        for m in submission.messages.all()
+    ]
+    context = {
+        "submission": submission,
+        "status_words": STATUS_WORDS.get(submission.status, ""),
+        "thread": thread,
+        "form": form,
+        "organisation": submission.organisation,
+    }
+    return _render(request, "mailbox.html", context)
+
+
+@require_POST
+def mailbox_close(request: HttpRequest) -> HttpResponse:
+    cookiebox.drop(request, MAILBOX)
+    response = redirect("intake:choose")
+    cookiebox.delete_cookie(response, MAILBOX_COOKIE)
+    return response
+
+
+def quick_exit(request: HttpRequest) -> HttpResponse:
+    """Leave at once for a neutral site; the only external address is in settings."""
+    response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
+    response["Clear-Site-Data"] = '"cache"'
+    return response
+
+
+def reverse_step(slug: str, step: str) -> str:
+    return reverse("intake:step", kwargs={"slug": slug, "step": step})

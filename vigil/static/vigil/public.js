@@ -1,0 +1,16 @@
+// Reporter pages work without this file. With it: the quick exit also
+// replaces this page in the history, so "back" does not return here.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-quick-exit]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.location.replace(link.href);
+    });
+  });
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    var button = select.form && select.form.querySelector("button[type=submit]");
+    if (button) { button.hidden = true; }
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+})();
