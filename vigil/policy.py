@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -23,6 +23,7 @@ from vigil.accounts.models import Membership, Role
 from vigil.cases.models import Case
 from vigil.incidents.models import Event, Person
 from vigil.vault.sealing import SealedRecord
+from vigil.vocab.models import Term
 
 R = Role
 
@@ -199,3 +200,25 @@ def data_key(request: HttpRequest, record: SealedRecord) -> bytes:
 def index_key(request: HttpRequest) -> bytes:
     membership = _membership(request, Perm.HOME)
     return request.vault.index_key(membership.organisation_id)  # type: ignore[attr-defined]
+
+
+# --- vocabularies -----------------------------------------------------------------
+
+
+def terms_for(request: HttpRequest) -> QuerySet[Term]:
+    """Shared terms plus this organisation's local ones; never another organisation's."""
+    membership = _membership(request, Perm.HOME)
+    return Term.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=membership.organisation_id)
+    )
+
+
+def get_local_term_for_coordinator(request: HttpRequest, pk: int) -> Term:
+    """A local term of the coordinator's organisation; shared terms are read-only (403)."""
+    _membership(request, Perm.MANAGE_VOCAB)
+    term = terms_for(request).filter(pk=pk).select_related("parent").first()
+    if term is None:
+        raise Http404
+    if term.organisation_id is None:  # shared: visible to all, so 403 reveals nothing
+        raise PermissionDenied
+    return term

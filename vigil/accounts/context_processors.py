@@ -14,6 +14,7 @@ NAVIGATION = [
     (Perm.HOME, "home", _("Home")),
     (Perm.MANAGE_MEMBERS, "accounts:member_list", _("Members")),
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
+    (Perm.HOME, "vocab:index", _("Vocabularies")),
 ]
 
 
