@@ -22,6 +22,7 @@ from django.shortcuts import redirect
 from vigil.accounts.models import Membership, Role
 from vigil.cases.models import Case
 from vigil.incidents.models import Event, Person
+from vigil.intake.models import Submission
 from vigil.vault.sealing import SealedRecord
 from vigil.vocab.models import Term
 
@@ -42,6 +43,9 @@ class Perm(StrEnum):
     APPROVE_CLOSURE = "approve_closure"
     OVERRIDE_CONSENT = "override_consent"
     MY_WORK = "my_work"
+    HOTLINE_INTAKE = "hotline_intake"
+    TRIAGE = "triage"
+    PUBLIC_PROFILE = "public_profile"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -61,6 +65,9 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.APPROVE_CLOSURE: frozenset({R.COORDINATOR}),
     Perm.OVERRIDE_CONSENT: frozenset({R.COORDINATOR}),
     Perm.MY_WORK: _CASE_TEAM,
+    Perm.HOTLINE_INTAKE: _CASE_TEAM | {R.HOTLINE},
+    Perm.TRIAGE: _CASE_TEAM,
+    Perm.PUBLIC_PROFILE: frozenset({R.COORDINATOR}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -222,3 +229,24 @@ def get_local_term_for_coordinator(request: HttpRequest, pk: int) -> Term:
     if term.organisation_id is None:  # shared: visible to all, so 403 reveals nothing
         raise PermissionDenied
     return term
+
+
+# --- reports and hotline -------------------------------------------------------
+
+
+def submissions_for(request: HttpRequest, perm: Perm = Perm.TRIAGE) -> QuerySet[Submission]:
+    membership = _membership(request, perm)
+    return Submission.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
+    try:
+        return submissions_for(request).select_related("organisation").get(pk=pk)
+    except Submission.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def org_private_key(request: HttpRequest) -> bytes:
+    """The session's key of the member's organisation (raises VaultLocked)."""
+    membership = _membership(request, Perm.HOME)
+    return request.vault.org_key(membership.organisation_id)  # type: ignore[attr-defined]

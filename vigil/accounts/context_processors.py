@@ -12,7 +12,10 @@ from vigil.policy import Perm
 # (permission, url name, label): the navigation shows what the role may open.
 NAVIGATION = [
     (Perm.HOME, "home", _("Home")),
+    (Perm.TRIAGE, "intake:inbox", _("Inbox")),
+    (Perm.HOTLINE_INTAKE, "intake:hotline", _("Hotline call")),
     (Perm.MANAGE_MEMBERS, "accounts:member_list", _("Members")),
+    (Perm.PUBLIC_PROFILE, "intake:public_profile", _("Public page")),
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
 ]

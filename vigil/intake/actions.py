@@ -316,3 +316,20 @@ def expire(older_than_days: int, now: datetime.datetime | None = None) -> int:
 
 def consent_purposes() -> list[str]:
     return [str(p) for p in ConsentPurpose.values]
+
+
+def set_public_profile(
+    acting_user: User, organisation: Organisation, profile: dict[str, Any]
+) -> None:
+    """Introduction, hotline number and hours shown on the organisation's report page."""
+    with transaction.atomic():
+        settings_ = dict(organisation.settings or {})
+        settings_["public"] = profile
+        organisation.settings = settings_
+        organisation.save(update_fields=["settings"])
+        record(
+            acting_user,
+            "organisation.public_profile",
+            organisation=organisation,
+            target=organisation,
+        )

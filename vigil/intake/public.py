@@ -174,10 +174,9 @@ def _initial_form(step: str, organisation: Organisation, saved: dict[str, Any]) 
     return _step_form(step, organisation, initial=saved)
 
 
-def _summary(organisation: Organisation, data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The review page: every answer in her words."""
-    what, when, who = data.get("what", {}), data.get("when", {}), data.get("who", {})
-    help_, consent, contact = data.get("help", {}), data.get("consent", {}), data.get("contact", {})
+def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every answer of a (flat) report in her words: review page and triage."""
+    what = when = who = help_ = consent = contact = report
     rows = [
         (
             _("What happened"),
@@ -258,7 +257,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "form": form,
-        "rows": _summary(organisation, draft["data"]),
+        "rows": summary(_report(draft["data"])),
         "missing": missing,
         "refusal": refusal,
         "step_number": len(STEP_NAMES) + 1,

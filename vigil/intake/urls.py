@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.intake import public
+from vigil.intake import public, staff
 
 urlpatterns = [
     path("report/", public.choose, name="choose"),
@@ -9,6 +9,13 @@ urlpatterns = [
     path("report/status/", public.mailbox_login, name="mailbox_login"),
     path("report/status/thread/", public.mailbox, name="mailbox"),
     path("report/status/close/", public.mailbox_close, name="mailbox_close"),
+    path("hotline/", staff.hotline, name="hotline"),
+    path("inbox/", staff.inbox, name="inbox"),
+    path("inbox/<int:pk>/", staff.submission_detail, name="submission"),
+    path("inbox/<int:pk>/accept/", staff.accept, name="accept"),
+    path("inbox/<int:pk>/merge/", staff.merge, name="merge"),
+    path("inbox/<int:pk>/reject/", staff.reject, name="reject"),
+    path("org/public-page/", staff.public_profile, name="public_profile"),
     path("report/<slug:slug>/", public.start, name="start"),
     path("report/<slug:slug>/review/", public.review, name="review"),
     path("report/<slug:slug>/<slug:step>/", public.step, name="step"),

@@ -21,12 +21,14 @@ def _fast_fill(settings):  # type: ignore[no-untyped-def]
     settings.REPORT_MIN_FILL_SECONDS = 0
 
 
-def file_report(client: Client, slug: str = "svitlo", *, badge: str = BADGE) -> str:
+def file_report(
+    client: Client, slug: str = "svitlo", *, badge: str = BADGE, region: str = "UA-30"
+) -> str:
     """Walk every step with plain posts; return the receipt digits."""
     client.post(f"/report/{slug}/")
     steps = [
         ("what", {"what": ["search", "children"], "story": STORY}),
-        ("when", {"when": "this_week", "region": "UA-30", "place": "transport"}),
+        ("when", {"when": "this_week", "region": region, "place": "transport"}),
         ("who", {"who": "police", "uniform": "yes", "badge": badge}),
         ("help", {"needs": ["legal", "ost"]}),
         ("consent", {"consents": ["follow_up", "statistics", "matching"]}),
