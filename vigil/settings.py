@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vigil.cases",
     "vigil.intake",
     "vigil.stats",
+    "vigil.complaints",
 ]
 
 MIDDLEWARE = [

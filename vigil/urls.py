@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include(("vigil.vocab.urls", "vocab"))),
     path("", include(("vigil.intake.urls", "intake"))),
     path("", include(("vigil.stats.urls", "stats"))),
+    path("", include(("vigil.complaints.urls", "complaints"))),
 ]
