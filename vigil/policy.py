@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from vigil.accounts.models import Membership, Role
@@ -108,7 +109,7 @@ def staff_ready(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def staff_view(perm: Perm) -> Callable[[V], V]:
@@ -116,7 +117,7 @@ def staff_view(perm: Perm) -> Callable[[V], V]:
 
     def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             pending = staff_ready(request)
             if pending is not None:
                 return pending

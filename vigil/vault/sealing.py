@@ -96,7 +96,13 @@ def store_file(key: bytes, chunks: Iterable[bytes], *, folder: str = "sealed") -
 
     name = f"{folder}/{uuid.uuid4().hex}.bin"
     encrypted = _IterStream(crypto.encrypt_stream(key, counting()))
-    saved = default_storage.save(name, encrypted)
+    try:
+        saved = default_storage.save(name, encrypted)
+    except BaseException:
+        # A failed write (disk full, source error) must not leave a partial file.
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        raise
     return StoredFile(name=saved, sha256=digest.hexdigest(), size=size)
 
 
