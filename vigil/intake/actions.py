@@ -22,6 +22,7 @@ from vigil.incidents import actions as incident_actions
 from vigil.incidents.models import DatePrecision, Event, SourceChannel
 from vigil.intake import choices, receipts
 from vigil.intake.models import (
+    Attachment,
     Author,
     Channel,
     Message,
@@ -226,6 +227,7 @@ def accept(acting_user: User, org_private: bytes, submission: Submission) -> Cas
         for purpose, _label in choices.CONSENTS:
             consent_rules.record_consent(acting_user, victim, purpose, str(purpose) in given)
         incident_actions.finish_event(acting_user, new.event)
+        _attachments_to_evidence(acting_user, new.event, new.key, submission, thread_key)
         opened = case_actions.open_case(acting_user, victim, [new.event], [acting_user])
         opened.case.needs.set([terms[c] for c in need_codes if c in terms])
         _close_triage(
@@ -332,4 +334,54 @@ def set_public_profile(
             "organisation.public_profile",
             organisation=organisation,
             target=organisation,
+        )
+
+
+# --- files from the reporter ---------------------------------------------------------
+
+FAMILY_TO_KIND = {"image": "photo", "document": "document", "audio": "audio", "video": "video"}
+
+
+def add_attachment(submission: Submission, thread_key: bytes, upload: Any) -> Attachment:
+    """Check, strip metadata and seal a file from the reporter under her thread key.
+
+    Raises incidents.evidence.Refused with a translated reason.
+    """
+    from vigil.incidents import evidence
+
+    prepared = evidence.prepare(upload, keep_metadata=False)
+    stored = sealing.store_file(thread_key, prepared.chunks(), folder="reports")
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                submission=submission,
+                stored_name=stored.name,
+                content_type=prepared.kind.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                sealed=sealing.seal_json(thread_key, {"file_name": (upload.name or "")[:255]}),
+            )
+            record(None, "attachment.add", organisation=submission.organisation, target=attachment)
+    except BaseException:
+        sealing.delete_file(stored.name)
+        raise
+    return attachment
+
+
+def _attachments_to_evidence(
+    acting_user: User, event: Event, event_key: bytes, submission: Submission, thread_key: bytes
+) -> None:
+    from vigil.incidents import evidence
+
+    for attachment in submission.attachments.all():
+        family = attachment.content_type.split("/")[0]
+        name = sealing.open_json(thread_key, attachment.sealed, {}).get("file_name", "")
+        evidence.add_evidence(
+            acting_user,
+            event,
+            event_key,
+            chunks=sealing.open_file(thread_key, attachment.stored_name),
+            kind=FAMILY_TO_KIND.get(family, "document") if family != "application" else "document",
+            content_type=attachment.content_type,
+            file_name=name,
         )

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.accounts.models import Organisation
-from vigil.incidents import regions
+from vigil.incidents import evidence, regions
 from vigil.intake import abuse, actions, choices, receipts
 from vigil.intake.forms import (
     STEP_NAMES,
@@ -358,9 +362,51 @@ def mailbox(request: HttpRequest) -> HttpResponse:
         "status_words": STATUS_WORDS.get(submission.status, ""),
         "thread": thread,
         "form": form,
+        "file_form": FileForm(),
+        "files": submission.attachments.count(),
         "organisation": submission.organisation,
     }
     return _render(request, "mailbox.html", context)
+
+
+class FileForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("A photo or a document"))
+
+
+@csrf_exempt  # checked by _receive_file once our upload handler is in place
+@require_POST
+def mailbox_file(request: HttpRequest) -> HttpResponse:
+    """Files are counted, encrypted while spooled, checked and stripped of metadata."""
+    opened = _mailbox(request)
+    if opened is None:
+        return redirect("intake:mailbox_login")
+    handler = evidence.SpoolUploadHandler(request, settings.REPORT_MAX_BYTES)
+    request.upload_handlers = [handler]
+    return _receive_file(request, opened, handler)
+
+
+@csrf_protect
+def _receive_file(
+    request: HttpRequest, opened: tuple[Submission, bytes], handler: Any
+) -> HttpResponse:
+    submission, thread_key = opened
+    form = FileForm(request.POST, request.FILES)
+    if handler.too_large:
+        messages.error(
+            request,
+            _("This file is too large. The limit is %(limit)s.")
+            % {"limit": filesizeformat(settings.REPORT_MAX_BYTES)},
+        )
+    elif not form.is_valid():
+        messages.error(request, _("Choose a file first."))
+    else:
+        try:
+            actions.add_attachment(submission, thread_key, form.cleaned_data["file"])
+        except evidence.Refused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Your file was added. Thank you."))
+    return redirect("intake:mailbox")
 
 
 @require_POST

@@ -6,14 +6,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from vigil import policy
+from vigil.audit.log import record
 from vigil.intake import actions, choices, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
@@ -139,6 +142,10 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": summary(report),
         "urgent": report.get("urgent"),
         "thread": thread,
+        "attachments": [
+            (a, sealing.open_json(thread_key, a.sealed, {}).get("file_name", ""))
+            for a in submission.attachments.all()
+        ],
         "reply_form": ReplyForm(),
         "merge_form": MergeForm(),
         "reject_form": RejectForm(),
@@ -255,3 +262,20 @@ def public_profile(request: HttpRequest) -> HttpResponse:
     return render(
         request, "intake/public_profile.html", {"form": form, "organisation": organisation}
     )
+
+
+@require_GET
+@policy.staff_view(Perm.TRIAGE)
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    submission, thread_key, _report = _opened(request, pk)
+    item = submission.attachments.filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
+    name = sealing.open_json(thread_key, item.sealed, {}).get("file_name") or f"{item.pk}"
+    response = StreamingHttpResponse(
+        sealing.open_file(thread_key, item.stored_name), content_type=item.content_type
+    )
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    record(request.user, "attachment.download", organisation=submission.organisation, target=item)
+    return response
