@@ -12,6 +12,7 @@ from vigil.policy import Perm
 # (permission, url name, label): the navigation shows what the role may open.
 NAVIGATION = [
     (Perm.HOME, "home", _("Home")),
+    (Perm.MY_WORK, "cases:my_work", _("My work")),
     (Perm.TRIAGE, "intake:inbox", _("Inbox")),
     (Perm.HOTLINE_INTAKE, "intake:hotline", _("Hotline call")),
     (Perm.MANAGE_MEMBERS, "accounts:member_list", _("Members")),

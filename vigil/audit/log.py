@@ -49,6 +49,7 @@ def _digest(
 def record(
     actor: Any,
     action: str,
+    /,
     *,
     organisation: Any = None,
     target: models.Model | None = None,

@@ -79,10 +79,11 @@ def _move(acting_user: User, case: Case, to_status: str) -> None:
 def transition(acting_user: User, case: Case, to_status: str) -> None:
     """A move in the table. Closing goes through request/approve instead."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if not transitions.allowed(case.status, to_status):
-            raise TransitionError(f"{case.status} -> {to_status} is not allowed")
-        _move(acting_user, case, to_status)
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not transitions.allowed(locked.status, to_status):
+            raise TransitionError(f"{locked.status} -> {to_status} is not allowed")
+        _move(acting_user, locked, to_status)
+        case.status, case.closed_at = locked.status, locked.closed_at
 
 
 def request_closure(

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from vigil.cases import views_lists
+
+urlpatterns = [
+    path("cases/", views_lists.case_list, name="cases"),
+]

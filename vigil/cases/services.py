@@ -1,0 +1,126 @@
+"""Case helpers the views share: who is on the team, consent summaries, audited reveals.
+
+Reads here take objects the caller already obtained through ``vigil.policy``;
+nothing in this module widens what a member may see.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vigil.accounts.models import Membership, User
+from vigil.audit.log import record
+from vigil.cases import consent
+from vigil.cases.models import Case, Consent, ConsentOverride, ConsentPurpose
+from vigil.incidents.models import Person
+from vigil.policy import PERMISSIONS, Perm
+
+# The action name under which contact overrides are recorded and checked.
+CONTACT_ACTION = "contact_reveal"
+# An override lets the coordinator who made it see the details for this long
+# (long enough to read them and make the call; the next visit needs consent again).
+OVERRIDE_WINDOW = datetime.timedelta(minutes=15)
+
+
+def case_team(organisation_id: int) -> QuerySet[User]:
+    """Active members of the organisation who may work on cases (assignee choices)."""
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=PERMISSIONS[Perm.CASE_EDIT],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    purpose: str
+    label: str
+    body: str
+    latest: Consent | None
+
+    @property
+    def granted(self) -> bool:
+        return self.latest is not None and self.latest.granted
+
+
+def consent_summary(person: Person) -> list[ConsentState]:
+    """The current decision per purpose (and per body for sharing), in one query.
+
+    Same rule as ``cases.consent.current``: the latest row per (purpose, body) wins.
+    Purposes never asked appear with ``latest=None``.
+    """
+    latest: dict[tuple[str, str], Consent] = {}
+    rows = Consent.objects.filter(person=person).order_by("-recorded_at", "-pk")
+    for row in rows.select_related("recorded_by"):
+        latest.setdefault((row.purpose, row.body), row)
+    states: list[ConsentState] = []
+    for purpose in ConsentPurpose:
+        keys = sorted(k for k in latest if k[0] == purpose.value) or [(purpose.value, "")]
+        states.extend(
+            ConsentState(purpose.value, str(purpose.label), key[1], latest.get(key)) for key in keys
+        )
+    return states
+
+
+def consent_history(person: Person) -> QuerySet[Consent]:
+    return (
+        Consent.objects.filter(person=person)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def has_recent_override(case: Case, user: User, *, now: datetime.datetime | None = None) -> bool:
+    """Did this coordinator override follow-up consent for this case a moment ago?
+
+    A decision she records after the override (e.g. a withdrawal) ends it at once.
+    """
+    since = (now or timezone.now()) - OVERRIDE_WINDOW
+    latest = consent.current(case.client, ConsentPurpose.FOLLOW_UP)
+    if latest is not None:
+        since = max(since, latest.recorded_at)
+    return ConsentOverride.objects.filter(
+        case=case,
+        purpose=ConsentPurpose.FOLLOW_UP,
+        action=CONTACT_ACTION,
+        coordinator=user,
+        at__gt=since,
+    ).exists()
+
+
+def override_contact(
+    acting_user: User, acting_membership: Membership, case: Case, case_key: bytes, reason: str
+) -> ConsentOverride:
+    """A coordinator's override of missing follow-up consent (stored, reason sealed, audited)."""
+    return consent.override(
+        acting_user,
+        acting_membership,
+        case,
+        case_key,
+        ConsentPurpose.FOLLOW_UP,
+        CONTACT_ACTION,
+        reason,
+    )
+
+
+def reveal_contact(acting_user: User, case: Case, *, basis: str) -> None:
+    """Audit one showing of the client's contact details (``basis``: consent or override)."""
+    with transaction.atomic():
+        record(
+            acting_user,
+            "case.contact_reveal",
+            organisation=case.organisation,
+            target=case,
+            person=case.client_id,
+            basis=basis,
+        )
