@@ -61,6 +61,25 @@ def make_persona(org: Organisation, role: str, private: bytes, username: str) ->
     return Persona(user, member.membership, device)
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Vocabularies come from a data migration; a transactional test (live
+    server, seizure dump) flushes every table afterwards, so restore them."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if names & {"transactional_db", "live_server"} or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker is not None:
+        request.getfixturevalue("db")
+    else:
+        return
+    from vigil.vocab.loader import load_terms
+    from vigil.vocab.models import Term
+
+    if not Term.objects.filter(organisation__isnull=True).exists():
+        load_terms(Term)
+
+
 @pytest.fixture
 def world(db: None) -> World:
     first = actions.create_organisation(

@@ -47,6 +47,9 @@ class Perm(StrEnum):
     HOTLINE_INTAKE = "hotline_intake"
     TRIAGE = "triage"
     PUBLIC_PROFILE = "public_profile"
+    STATS_VIEW = "stats_view"
+    STATS_EXPORT = "stats_export"
+    NETWORK_SHARING = "network_sharing"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -69,6 +72,11 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.HOTLINE_INTAKE: _CASE_TEAM | {R.HOTLINE},
     Perm.TRIAGE: _CASE_TEAM,
     Perm.PUBLIC_PROFILE: frozenset({R.COORDINATOR}),
+    # Aggregates only (after disclosure control); exporting is separate so it can
+    # be withdrawn from a role without touching viewing.
+    Perm.STATS_VIEW: frozenset({R.COORDINATOR, R.ANALYST, R.NETWORK_ANALYST}),
+    Perm.STATS_EXPORT: frozenset({R.COORDINATOR, R.ANALYST, R.NETWORK_ANALYST}),
+    Perm.NETWORK_SHARING: frozenset({R.COORDINATOR}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).

@@ -272,6 +272,10 @@ RECEIPT_GLOBAL_FAILURES_PER_MINUTE = env_int("RECEIPT_GLOBAL_FAILURES_PER_MINUTE
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 
+# --- Statistics -------------------------------------------------------------------
+# Smallest count shown in statistics; smaller non-zero counts are suppressed.
+STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5, minimum=3)
+
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.
 LOGGING = {

@@ -14,10 +14,13 @@ NAVIGATION = [
     (Perm.HOME, "home", _("Home")),
     (Perm.MY_WORK, "cases:my_work", _("My work")),
     (Perm.TRIAGE, "intake:inbox", _("Inbox")),
+    (Perm.INCIDENT_EDIT, "incidents:new", _("New incident")),
     (Perm.HOTLINE_INTAKE, "intake:hotline", _("Hotline call")),
     (Perm.MANAGE_MEMBERS, "accounts:member_list", _("Members")),
     (Perm.PUBLIC_PROFILE, "intake:public_profile", _("Public page")),
+    (Perm.STATS_VIEW, "stats:dashboard", _("Statistics")),
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
+    (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
 ]
 

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Browser, sync_playwright
 
 from vigil.conftest import PASSWORD, World, current_code
@@ -37,6 +38,9 @@ def browser() -> Iterator[Browser]:
         yield launched
         launched.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    # ORM calls made while Playwright's loop ran used their own connection; close
+    # it so PostgreSQL can drop the test database at the end.
+    connections.close_all()
 
 
 @pytest.fixture

@@ -1,0 +1,197 @@
+"""Incident pages for staff: start a report, the wizard, the incident and the person.
+
+Every object is reached through the policy module; every write goes through
+incidents.actions or cases.consent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil import policy
+from vigil.accounts.models import Role
+from vigil.cases.models import ConsentPurpose
+from vigil.incidents import actions, wizard
+from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
+from vigil.incidents.models import Act, Event, EventStatus, SourceChannel
+from vigil.policy import Perm
+from vigil.vault import crypto, sealing
+
+DRAFTS_SHOWN = 20
+
+
+def _default_channel(role: str) -> str:
+    return SourceChannel.HOTLINE if role == Role.HOTLINE else SourceChannel.OUTREACH
+
+
+@require_http_methods(["GET", "POST"])
+@policy.staff_view(Perm.INCIDENT_EDIT)
+def new(request: HttpRequest) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    default = _default_channel(membership.role)
+    form = StartForm(
+        request.POST if request.method == "POST" else None, initial={"source_channel": default}
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation = membership.organisation
+        created = actions.start_event(
+            request.user,  # type: ignore[arg-type]
+            organisation,
+            country=organisation.country,
+            source_channel=form.cleaned_data["source_channel"] or default,
+        )
+        return redirect("incidents:wizard", pk=created.event.pk, step=wizard.SLUGS[0])
+    return render(request, "incidents/new.html", {"form": form, "drafts": _my_drafts(request)})
+
+
+def _my_drafts(request: HttpRequest) -> list[tuple[Event, str]]:
+    """The member's unfinished reports, newest first, with their (sealed) titles."""
+    drafts = (
+        policy.events_for(request, Perm.INCIDENT_EDIT)
+        .filter(status=EventStatus.DRAFT, created_by_id=request.user.pk)
+        .order_by("-updated_at", "-pk")[:DRAFTS_SHOWN]
+    )
+    return [(event, _title(request, event)) for event in drafts]
+
+
+def _title(request: HttpRequest, event: Event) -> str:
+    """The sealed title for a list line; a shredded event has none (not an error here)."""
+    try:
+        key = policy.data_key(request, event)
+    except crypto.CryptoError:
+        return ""
+    return str(sealing.open_json(key, event.sealed, {}).get("title") or "")
+
+
+@require_http_methods(["GET", "POST"])
+@policy.staff_view(Perm.INCIDENT_EDIT)
+def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
+    if step not in wizard.STEPS:
+        raise Http404
+    return wizard.dispatch(request, event, policy.data_key(request, event), step)
+
+
+@require_http_methods(["GET"])
+@policy.staff_view(Perm.INCIDENT_EDIT)
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Continue where the member left off."""
+    event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
+    step = event.wizard_step if event.wizard_step in wizard.STEPS else wizard.SLUGS[0]
+    return redirect("incidents:wizard", pk=event.pk, step=step)
+
+
+@require_http_methods(["GET"])
+@policy.staff_view(Perm.INCIDENT_VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = policy.get_event_for_user(request, pk)
+    return _detail(request, event)
+
+
+def _detail(
+    request: HttpRequest,
+    event: Event,
+    *,
+    source_form: SourceForm | None = None,
+    qualify_form: QualifyForm | None = None,
+) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    key = policy.data_key(request, event)
+    record = wizard.load_record(request, event, key)
+    can_edit = policy.can(membership, Perm.INCIDENT_EDIT)
+    can_qualify = policy.can(membership, Perm.QUALIFY_VIOLATION)
+    can_cases = policy.can(membership, Perm.CASE_VIEW)
+    organisation_id = event.organisation_id
+    context: dict[str, Any] = {
+        "event": event,
+        "record": record,
+        "steps": list(wizard.STEPS.items()),
+        "can_edit": can_edit,
+        "can_qualify": can_qualify,
+        "can_open_case": policy.can(membership, Perm.CASE_EDIT),
+        "cases": _cases_of(request, event) if can_cases else None,
+        "source_form": source_form or SourceForm(organisation_id=organisation_id),
+        "qualify_form": qualify_form
+        or QualifyForm(
+            organisation_id=organisation_id, initial={"status": event.violation_status_id}
+        ),
+    }
+    return render(request, "incidents/detail.html", context)
+
+
+def _cases_of(request: HttpRequest, event: Event) -> list[Any]:
+    return list(
+        policy.cases_for(request)
+        .filter(incidents=event)
+        .select_related("client")
+        .order_by("-opened_at")
+    )
+
+
+@require_POST
+@policy.staff_view(Perm.QUALIFY_VIOLATION)
+def qualify(request: HttpRequest, pk: int) -> HttpResponse:
+    event = policy.get_event_for_user(request, pk, Perm.QUALIFY_VIOLATION)
+    form = QualifyForm(request.POST, organisation_id=event.organisation_id)
+    if not form.is_valid():
+        return _detail(request, event, qualify_form=form)
+    actions.qualify_violation(request.user, event, form.cleaned_data["status"])  # type: ignore[arg-type]
+    messages.success(request, _("Violation status saved."))
+    return redirect("incidents:detail", pk=event.pk)
+
+
+@require_POST
+@policy.staff_view(Perm.INCIDENT_EDIT)
+def add_source(request: HttpRequest, pk: int) -> HttpResponse:
+    event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
+    form = SourceForm(request.POST, organisation_id=event.organisation_id)
+    if not form.is_valid():
+        return _detail(request, event, source_form=form)
+    actions.add_source(
+        request.user,  # type: ignore[arg-type]
+        event,
+        policy.data_key(request, event),
+        source_type=form.cleaned_data["source_type"],
+        reliability=form.cleaned_data.get("reliability"),
+        sealed=form.sealed_values(),
+    )
+    messages.success(request, _("Source added."))
+    return redirect("incidents:detail", pk=event.pk)
+
+
+@require_http_methods(["GET"])
+@policy.staff_view(Perm.INCIDENT_VIEW)
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = request.membership  # type: ignore[attr-defined]
+    someone = policy.get_person_for_user(request, pk)
+    values = sealing.open_json(policy.data_key(request, someone), someone.sealed, {})
+    acts = list(
+        Act.objects.filter(victim=someone, event__in=policy.events_for(request))
+        .select_related("event", "act_type", "status_at_end")
+        .prefetch_related("methods", "consequences")
+        .order_by("-event__start_date", "event_id", "pk")
+    )
+    titles: dict[int, str] = {}
+    for act in acts:
+        if act.event_id not in titles:
+            titles[act.event_id] = _title(request, act.event)
+    latest = wizard.latest_consents([someone]).get(someone.pk, {})
+    context = {
+        "person": someone,
+        "values": values,
+        "characteristics": list(someone.characteristics.all()),
+        "acts": [(act, titles[act.event_id]) for act in acts],
+        "consents": [(label, latest.get(value)) for value, label in ConsentPurpose.choices],
+        "cases": (
+            list(policy.cases_for(request).filter(client=someone).order_by("-opened_at"))
+            if policy.can(membership, Perm.CASE_VIEW)
+            else None
+        ),
+    }
+    return render(request, "incidents/person.html", context)

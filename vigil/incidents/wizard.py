@@ -1,0 +1,520 @@
+"""The data-entry wizard: seven short steps, each saved as soon as it is posted.
+
+A peer paralegal on a phone may lose the connection at any moment, so every
+POST writes through the action functions at once (the draft event and each
+act, perpetrator and victim exist after every step) and remembers the step
+she is going to, for "continue where you left off".
+
+Also here: loading an event with everything attached for reading back (the
+review step and the incident page share it, with a query count that does not
+grow with the number of acts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigil import policy
+from vigil.cases import consent
+from vigil.cases.models import Consent, ConsentPurpose
+from vigil.incidents import actions, regions
+from vigil.incidents.forms import (
+    ActForm,
+    BasicsForm,
+    ConsentForm,
+    PerpetratorForm,
+    VictimForm,
+)
+from vigil.incidents.models import (
+    Act,
+    Event,
+    EventStatus,
+    Evidence,
+    Involvement,
+    Perpetrator,
+    Person,
+    Source,
+)
+from vigil.policy import Perm
+from vigil.vault import sealing
+
+STEPS: dict[str, Any] = {
+    "basics": gettext_lazy("When and where"),
+    "acts": gettext_lazy("What was done"),
+    "perpetrators": gettext_lazy("Who did it"),
+    "victims": gettext_lazy("About her"),
+    "evidence": gettext_lazy("Evidence"),
+    "consent": gettext_lazy("Consent"),
+    "review": gettext_lazy("Review"),
+}
+SLUGS: list[str] = list(STEPS)
+
+
+def neighbour(step: str, offset: int) -> str:
+    index = min(max(SLUGS.index(step) + offset, 0), len(SLUGS) - 1)
+    return SLUGS[index]
+
+
+def dispatch(request: HttpRequest, event: Event, key: bytes, step: str) -> HttpResponse:
+    handler = HANDLERS.get(step)
+    if handler is None:
+        raise Http404
+    return handler(request, event, key)
+
+
+# --- shared plumbing --------------------------------------------------------------
+
+
+def _render(request: HttpRequest, event: Event, step: str, context: dict[str, Any]) -> HttpResponse:
+    index = SLUGS.index(step)
+    base = {
+        "event": event,
+        "step": step,
+        "step_label": STEPS[step],
+        "steps": list(STEPS.items()),
+        "number": index + 1,
+        "total": len(SLUGS),
+        "first": index == 0,
+        "draft": event.status == EventStatus.DRAFT,
+    }
+    return render(request, f"incidents/wizard_{step}.html", {**base, **context})
+
+
+def _move_on(request: HttpRequest, event: Event, step: str) -> HttpResponse:
+    """After a successful save: "Back" or "Save and continue"."""
+    target = neighbour(step, -1 if request.POST.get("nav") == "back" else 1)
+    actions.set_wizard_step(event, target)
+    return redirect("incidents:wizard", pk=event.pk, step=target)
+
+
+def _stay(request: HttpRequest, event: Event, step: str, message: str) -> HttpResponse:
+    """After adding or removing a row: back to the same step, to add another."""
+    actions.set_wizard_step(event, step)
+    messages.success(request, message)
+    return redirect("incidents:wizard", pk=event.pk, step=step)
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _posted_id(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
+def victims_of(
+    request: HttpRequest, event: Event, perm: Perm = Perm.INCIDENT_VIEW
+) -> QuerySet[Person]:
+    """The people who suffered an act in this event, in the order they were added."""
+    return (
+        policy.people_for(request, perm)
+        .filter(acts__event=event)
+        .distinct()
+        .select_related("primary_group")
+        .prefetch_related("characteristics")
+        .order_by("pk")
+    )
+
+
+def _acts(event: Event) -> list[Act]:
+    return list(
+        event.acts.select_related("victim", "act_type", "status_at_end")
+        .prefetch_related("methods", "consequences")
+        .order_by("pk")
+    )
+
+
+def next_pseudonym(event: Event) -> str:
+    # Numbered across the organisation so pseudonyms rarely repeat; a count, not
+    # a read of anyone's data, hence no policy filter.
+    number = Person.objects.filter(organisation_id=event.organisation_id).count() + 1
+    return _("Client %(number)s") % {"number": number}
+
+
+# --- step 1: basics ---------------------------------------------------------------
+
+
+def basics(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    values = sealing.open_json(key, event.sealed, {})
+    initial = {
+        **values,
+        "start_date": event.start_date,
+        "start_precision": event.start_precision,
+        "end_date": event.end_date,
+        "region": event.region,
+        "place_type": event.place_type_id,
+        "source_channel": event.source_channel,
+    }
+    form = BasicsForm(_posted(request), organisation=event.organisation, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            actions.save_event(
+                request.user,  # type: ignore[arg-type]
+                event,
+                key,
+                form.sealed_values(),
+                **form.clear_values(),
+            )
+            return _move_on(request, event, "basics")
+        return _render(request, event, "basics", {"form": form})
+    return _render(request, event, "basics", {"form": form})
+
+
+# --- step 2: acts -----------------------------------------------------------------
+
+
+def acts(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    victims = list(victims_of(request, event, Perm.INCIDENT_EDIT))
+    form = ActForm(_posted(request), organisation_id=event.organisation_id, victims=victims)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "remove":
+            act = _act_of(event, _posted_id(request, "act"))
+            actions.remove_act(request.user, act)  # type: ignore[arg-type]
+            return _stay(request, event, "acts", _("Act removed."))
+        if action == "add" or form.has_input():
+            if not form.is_valid():
+                return _render(request, event, "acts", {"form": form, "acts": _acts(event)})
+            _add_act(request, event, form)
+            if action == "add":
+                return _stay(request, event, "acts", _("Act added. Add another or continue."))
+        return _move_on(request, event, "acts")
+    return _render(request, event, "acts", {"form": form, "acts": _acts(event)})
+
+
+def _act_of(event: Event, pk: int) -> Act:
+    try:
+        return event.acts.select_related("event__organisation").get(pk=pk)
+    except Act.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _add_act(request: HttpRequest, event: Event, form: ActForm) -> Act:
+    data = form.cleaned_data
+    victim = form.chosen_victim()
+    if victim is None:  # the form offers the event's victims or NEW_VICTIM, nothing else
+        victim = actions.create_person(
+            request.user,  # type: ignore[arg-type]
+            event.organisation,
+            policy.index_key(request),
+            pseudonym=data.get("new_pseudonym", "").strip() or next_pseudonym(event),
+        )
+    return actions.add_act(
+        request.user,  # type: ignore[arg-type]
+        event,
+        victim=victim,
+        act_type=data["act_type"],
+        methods=list(data.get("methods") or []),
+        consequences=list(data.get("consequences") or []),
+        status_at_end=data.get("status_at_end"),
+    )
+
+
+# --- step 3: perpetrators ---------------------------------------------------------
+
+
+def perpetrators(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    event_acts = _acts(event)
+    form = PerpetratorForm(_posted(request), organisation_id=event.organisation_id, acts=event_acts)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "remove":
+            perpetrator = _perpetrator_of(event, _posted_id(request, "perpetrator"))
+            actions.remove_perpetrator(request.user, perpetrator)  # type: ignore[arg-type]
+            return _stay(request, event, "perpetrators", _("Perpetrator removed."))
+        if action == "add" or form.has_input():
+            if not form.is_valid():
+                context = {"form": form, "rows": _perpetrator_rows(event, key)}
+                return _render(request, event, "perpetrators", context)
+            actions.add_perpetrator(
+                request.user,  # type: ignore[arg-type]
+                event,
+                key,
+                policy.index_key(request),
+                perpetrator_type=form.cleaned_data.get("perpetrator_type"),
+                sealed=form.sealed_values(),
+                acts=form.chosen_acts(),
+                degree=form.cleaned_data.get("degree"),
+            )
+            if action == "add":
+                return _stay(
+                    request, event, "perpetrators", _("Perpetrator added. Add another or continue.")
+                )
+        return _move_on(request, event, "perpetrators")
+    return _render(
+        request, event, "perpetrators", {"form": form, "rows": _perpetrator_rows(event, key)}
+    )
+
+
+def _perpetrator_of(event: Event, pk: int) -> Perpetrator:
+    try:
+        return event.perpetrators.select_related("event__organisation").get(pk=pk)
+    except Perpetrator.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _perpetrator_rows(event: Event, key: bytes) -> list[PerpetratorRow]:
+    queryset = (
+        event.perpetrators.select_related("perpetrator_type")
+        .prefetch_related(
+            Prefetch(
+                "involvements",
+                queryset=Involvement.objects.select_related(
+                    "act__act_type", "act__victim", "degree"
+                ).order_by("act_id"),
+            )
+        )
+        .order_by("pk")
+    )
+    return [
+        PerpetratorRow(p, sealing.open_json(key, p.sealed, {}), number)
+        for number, p in enumerate(queryset, start=1)
+    ]
+
+
+@dataclass
+class PerpetratorRow:
+    perpetrator: Perpetrator
+    values: dict[str, str]
+    number: int
+
+    @property
+    def label(self) -> str:
+        name = self.values.get("name") or self.values.get("badge")
+        return name or _("Perpetrator %(number)s") % {"number": self.number}
+
+
+# --- step 4: victims --------------------------------------------------------------
+
+
+def victims(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
+    pairs = [(person, _victim_form(request, person)) for person in people]
+    if request.method == "POST":
+        if all(form.is_valid() for _person, form in pairs):
+            index_key = policy.index_key(request) if pairs else b""
+            for person, form in pairs:
+                if form.has_changed():
+                    actions.update_person(
+                        request.user,  # type: ignore[arg-type]
+                        person,
+                        form.person_key,  # type: ignore[attr-defined]
+                        index_key,
+                        sealed=form.sealed_values(),
+                        **form.clear_values(),
+                    )
+            return _move_on(request, event, "victims")
+        return _render(request, event, "victims", {"pairs": pairs})
+    return _render(request, event, "victims", {"pairs": pairs})
+
+
+def _victim_form(request: HttpRequest, person: Person) -> VictimForm:
+    person_key = policy.data_key(request, person)
+    values = sealing.open_json(person_key, person.sealed, {})
+    initial = {
+        **values,
+        "pseudonym": person.pseudonym,
+        "sex": person.sex,
+        "age_band": person.age_band,
+        "primary_group": person.primary_group_id,
+        "characteristics": [t.pk for t in person.characteristics.all()],
+    }
+    form = VictimForm(
+        _posted(request),
+        organisation_id=person.organisation_id,
+        initial=initial,
+        prefix=f"v{person.pk}",
+    )
+    form.person_key = person_key  # type: ignore[attr-defined]
+    return form
+
+
+# --- step 5: evidence -------------------------------------------------------------
+
+
+def evidence(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    if request.method == "POST":
+        return _move_on(request, event, "evidence")
+    return _render(request, event, "evidence", {"evidence": _evidence_rows(event, key)})
+
+
+def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, str]]]:
+    rows = []
+    for item in event.evidence.order_by("uploaded_at", "pk"):
+        values = sealing.open_json(key, item.sealed, {})
+        shown = {name: str(values.get(name) or "") for name in ("file_name", "description")}
+        rows.append((item, shown))
+    return rows
+
+
+# --- step 6: consent --------------------------------------------------------------
+
+
+def consent_step(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
+    latest = latest_consents(people)
+    pairs = [
+        (
+            person,
+            ConsentForm(
+                _posted(request), decisions=latest.get(person.pk, {}), prefix=f"c{person.pk}"
+            ),
+        )
+        for person in people
+    ]
+    if request.method == "POST":
+        if all(form.is_valid() for _person, form in pairs):
+            for person, form in pairs:
+                for purpose, granted in form.changes().items():
+                    consent.record_consent(request.user, person, purpose, granted)  # type: ignore[arg-type]
+            return _move_on(request, event, "consent")
+        return _render(request, event, "consent", {"pairs": pairs})
+    return _render(request, event, "consent", {"pairs": pairs})
+
+
+def latest_consents(people: list[Person]) -> dict[int, dict[str, Consent]]:
+    """person id -> purpose -> latest general decision, in one query.
+
+    Same rule as consent.current (latest row wins), for many people at once.
+    """
+    found: dict[int, dict[str, Consent]] = {}
+    rows = Consent.objects.filter(person__in=people, body="").order_by("-recorded_at", "-pk")
+    for row in rows:
+        found.setdefault(row.person_id, {}).setdefault(row.purpose, row)
+    return found
+
+
+# --- step 7: review ---------------------------------------------------------------
+
+
+def review(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+    if request.method == "POST":
+        if request.POST.get("nav") == "back":
+            return _move_on(request, event, "review")
+        if event.status == EventStatus.DRAFT:
+            actions.finish_event(request.user, event)  # type: ignore[arg-type]
+            messages.success(request, _("Incident %(code)s recorded.") % {"code": event.code})
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("incidents:detail", pk=event.pk)
+    record = load_record(request, event, key)
+    return _render(request, event, "review", {"record": record, "warnings": warnings(record)})
+
+
+def warnings(record: Record) -> list[str]:
+    """Missing essentials, in plain words; a draft may still be finished."""
+    found: list[str] = []
+    event = record.event
+    if not record.acts:
+        found.append(_("No act yet: add at least one thing that was done to her."))
+    if not event.start_date:
+        found.append(_("No date: even an estimate helps."))
+    if not event.region:
+        found.append(_("No region: statistics count incidents by region."))
+    if not record.perpetrators:
+        found.append(_("No perpetrator: add one, even if unknown."))
+    for row in record.victims:
+        if ConsentPurpose.STATISTICS not in row.consents:
+            found.append(
+                _("%(who)s has not been asked about anonymous statistics.")
+                % {"who": row.person.pseudonym}
+            )
+    return found
+
+
+# --- reading an event back --------------------------------------------------------
+
+
+@dataclass
+class ActRow:
+    act: Act
+    perpetrators: list[tuple[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class VictimRow:
+    person: Person
+    values: dict[str, str]
+    consents: dict[str, Consent]
+
+    @property
+    def consent_rows(self) -> list[tuple[str, Consent | None]]:
+        return [(label, self.consents.get(value)) for value, label in ConsentPurpose.choices]
+
+
+@dataclass
+class Record:
+    event: Event
+    values: dict[str, str]
+    region_name: str
+    acts: list[ActRow]
+    perpetrators: list[PerpetratorRow]
+    victims: list[VictimRow]
+    sources: list[tuple[Source, dict[str, str]]]
+    evidence: list[tuple[Evidence, dict[str, str]]]
+
+
+def load_record(request: HttpRequest, event: Event, key: bytes) -> Record:
+    """Everything about an event, opened, in a fixed number of queries."""
+    perpetrator_rows = _perpetrator_rows(event, key)
+    labels = {row.perpetrator.pk: row.label for row in perpetrator_rows}
+    act_rows = []
+    act_queryset = (
+        event.acts.select_related("victim", "act_type", "status_at_end")
+        .prefetch_related(
+            "methods",
+            "consequences",
+            Prefetch("involvements", queryset=Involvement.objects.select_related("degree")),
+        )
+        .order_by("pk")
+    )
+    for act in act_queryset:
+        involved = [(labels.get(i.perpetrator_id, ""), i.degree) for i in act.involvements.all()]
+        act_rows.append(ActRow(act, involved))
+    people = list(victims_of(request, event))
+    latest = latest_consents(people)
+    victim_rows = [
+        VictimRow(
+            person,
+            sealing.open_json(policy.data_key(request, person), person.sealed, {}),
+            latest.get(person.pk, {}),
+        )
+        for person in people
+    ]
+    sources = [
+        (source, sealing.open_json(key, source.sealed, {}))
+        for source in event.sources.select_related("source_type", "reliability").order_by("pk")
+    ]
+    return Record(
+        event=event,
+        values=sealing.open_json(key, event.sealed, {}),
+        region_name=regions.name(event.region) if event.region else "",
+        acts=act_rows,
+        perpetrators=perpetrator_rows,
+        victims=victim_rows,
+        sources=sources,
+        evidence=_evidence_rows(event, key),
+    )
+
+
+HANDLERS: dict[str, Callable[[HttpRequest, Event, bytes], HttpResponse]] = {
+    "basics": basics,
+    "acts": acts,
+    "perpetrators": perpetrators,
+    "victims": victims,
+    "evidence": evidence,
+    "consent": consent_step,
+    "review": review,
+}

@@ -1,0 +1,122 @@
+"""Writes about statistics settings and exports. Each writes the audit log."""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from vigil.accounts.models import Membership, Organisation, Role, User
+from vigil.audit.log import record
+from vigil.incidents.models import Event
+from vigil.stats.models import CrossReport, Network, NetworkShare
+
+
+def create_network(
+    acting_user: User | None, host: Organisation, *, name: str, slug: str
+) -> Network:
+    with transaction.atomic():
+        network = Network.objects.create(name=name.strip(), slug=slug, host=host)
+        record(acting_user, "stats.network_create", organisation=host, target=network, slug=slug)
+    return network
+
+
+def _require_coordinator(membership: Membership, organisation_id: int) -> None:
+    if (
+        not membership.is_active
+        or membership.role != Role.COORDINATOR
+        or membership.organisation_id != organisation_id
+    ):
+        raise PermissionError("only a coordinator of the organisation may do this")
+
+
+def set_network_share(
+    acting_user: User, acting_membership: Membership, network: Network, opted_in: bool
+) -> NetworkShare:
+    """Opt the coordinator's organisation in to (or out of) a network's aggregates."""
+    organisation = acting_membership.organisation
+    _require_coordinator(acting_membership, organisation.pk)
+    with transaction.atomic():
+        share, _created = NetworkShare.objects.select_for_update().get_or_create(
+            network=network, organisation=organisation
+        )
+        share.opted_in = opted_in
+        share.changed_by = acting_user
+        share.save()
+        record(
+            acting_user,
+            "stats.network_opt_in" if opted_in else "stats.network_opt_out",
+            organisation=organisation,
+            target=share,
+            network=network.slug,
+        )
+    return share
+
+
+def reference_token(reference: str) -> str:
+    """Keyed hash of a shared reference, normalised (case, spaces, Unicode form).
+
+    Keyed with the server secret so a reference typed into the form cannot be
+    recovered from the database alone by guessing.
+    """
+    normal = unicodedata.normalize("NFKC", reference).casefold()
+    normal = "".join(normal.split())
+    return salted_hmac("vigil.stats.cross_report", normal, algorithm="sha256").hexdigest()
+
+
+def mark_cross_report(
+    acting_user: User, acting_membership: Membership, event: Event, reference: str
+) -> CrossReport:
+    """Flag an incident as also reported to another organisation under ``reference``."""
+    _require_coordinator(acting_membership, event.organisation_id)
+    if not reference.strip():
+        raise ValueError("a shared reference is required")
+    token = reference_token(reference)
+    with transaction.atomic():
+        row, _created = CrossReport.objects.update_or_create(
+            event=event, defaults={"token": token, "marked_by": acting_user}
+        )
+        record(
+            acting_user, "stats.cross_report_mark", organisation=event.organisation, target=event
+        )
+    return row
+
+
+def clear_cross_report(acting_user: User, acting_membership: Membership, row: CrossReport) -> None:
+    event = row.event
+    _require_coordinator(acting_membership, event.organisation_id)
+    with transaction.atomic():
+        row.delete()
+        record(
+            acting_user, "stats.cross_report_clear", organisation=event.organisation, target=event
+        )
+
+
+def record_export(
+    acting_user: User,
+    acting_membership: Membership,
+    *,
+    file_format: str,
+    scope: str,
+    unit: str,
+    rows: str,
+    columns: str,
+    filters: dict[str, Any],
+    row_count: int,
+) -> None:
+    """Audit an export: what was asked for and how many rows left, never a name."""
+    with transaction.atomic():
+        record(
+            acting_user,
+            "stats.export",
+            organisation=acting_membership.organisation,
+            format=file_format,
+            scope=scope,
+            unit=unit,
+            rows=rows,
+            columns=columns,
+            filters=filters,
+            row_count=row_count,
+        )

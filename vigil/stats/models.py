@@ -1,0 +1,85 @@
+"""Networks, organisations' opt-in to share aggregates, and cross-reports.
+
+Nothing here holds case data. A network only ever receives aggregates that the
+aggregation module computes from the clear columns of opted-in organisations.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Network(models.Model):
+    """A regional network of organisations (e.g. a harm-reduction association).
+
+    Its analysts are members with role ``network_analyst`` of the host
+    organisation (the network's secretariat). They see the combined figures of
+    the organisations that opted in, never a case.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), unique=True)
+    host = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="hosted_networks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NetworkShare(models.Model):
+    """The current opt-in decision of one organisation for one network.
+
+    History is in the audit log (``stats.network_opt_in`` / ``_opt_out``).
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="network_shares"
+    )
+    opted_in = models.BooleanField(default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "organisation"], name="one_share_per_network_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} in {self.network_id}: {self.opted_in}"
+
+
+class CrossReport(models.Model):
+    """An incident that was also reported to another organisation.
+
+    Both organisations mark their own copy with the same shared reference,
+    agreed between them outside Vigil. Only a keyed hash of the reference is
+    stored (``token``), so a mistyped name never lands in a clear column.
+    Network totals count each token once: the copy with the lowest id among
+    the counted incidents of the network's opted-in organisations.
+    """
+
+    event = models.OneToOneField(
+        "incidents.Event", on_delete=models.CASCADE, related_name="cross_report"
+    )
+    token = models.CharField(max_length=64, db_index=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"cross-report {self.event_id}"
