@@ -50,6 +50,14 @@ class Perm(StrEnum):
     STATS_VIEW = "stats_view"
     STATS_EXPORT = "stats_export"
     NETWORK_SHARING = "network_sharing"
+    LEGAL_VIEW = "legal_view"
+    LEGAL_DRAFT = "legal_draft"
+    LEGAL_FILE = "legal_file"
+    LEGAL_AGENDA = "legal_agenda"
+    DIRECTORY_VIEW = "directory_view"
+    MANAGE_DIRECTORY = "manage_directory"
+    MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
+    ACCOUNTABILITY_FIGURES = "accountability_figures"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -77,6 +85,15 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.STATS_VIEW: frozenset({R.COORDINATOR, R.ANALYST, R.NETWORK_ANALYST}),
     Perm.STATS_EXPORT: frozenset({R.COORDINATOR, R.ANALYST, R.NETWORK_ANALYST}),
     Perm.NETWORK_SHARING: frozenset({R.COORDINATOR}),
+    # Complaints: caseworkers see and draft; lawyers and coordinators file.
+    Perm.LEGAL_VIEW: _CASE_TEAM,
+    Perm.LEGAL_DRAFT: _CASE_TEAM,
+    Perm.LEGAL_FILE: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.LEGAL_AGENDA: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.DIRECTORY_VIEW: _CASE_TEAM,
+    Perm.MANAGE_DIRECTORY: frozenset({R.COORDINATOR}),
+    Perm.MANAGE_LETTER_TEMPLATES: frozenset({R.COORDINATOR}),
+    Perm.ACCOUNTABILITY_FIGURES: frozenset({R.COORDINATOR, R.LAWYER, R.ANALYST}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).

@@ -37,6 +37,7 @@ from vigil.cases.forms import (
     TaskForm,
 )
 from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
+from vigil.complaints.agenda import my_deadlines
 from vigil.incidents.models import Event
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -571,5 +572,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "my_cases": my_cases,
         "tasks": _titled_tasks(request, list(tasks), timezone.localdate()),
         "awaiting": awaiting,
+        "legal_deadlines": my_deadlines(request),
     }
     return render(request, "cases/my_work.html", context)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -37,11 +36,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     form = filters.CaseFilterForm(request.GET or None, membership=membership)
     cases = filters.filter_cases(policy.cases_for(request), form.values(), request.user)  # type: ignore[arg-type]
-    page = Paginator(filters.case_rows(cases), filters.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = filters.paginate(cases, filters.CASE_ORDER, request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "rows": [case_row(case) for case in page],
+        "rows": [case_row(case) for case in filters.case_rows(cases, page)],
         "query": form.query_string(),
     }
     return render(request, "cases/list.html", context)

@@ -1,0 +1,392 @@
+"""Forms of the complaints pages. Choices come from querysets the views obtained
+through ``complaints.access`` (and so through ``vigil.policy``)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.accounts.models import User
+from vigil.complaints import letters
+from vigil.complaints.models import (
+    ActionType,
+    BodyType,
+    Channel,
+    GroundKind,
+    LegalGround,
+    LetterFormat,
+    LetterLanguage,
+    Outcome,
+    OversightBody,
+    PeriodUnit,
+    Response,
+)
+from vigil.incidents import regions
+from vigil.incidents.models import Act
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _not_future(value: datetime.date | None) -> datetime.date | None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+    return value
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: OversightBody) -> str:
+        return obj.name
+
+
+class ActChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Act) -> str:
+        return f"{obj.event.code} · {obj.act_type.label} · {obj.victim.pseudonym}"
+
+
+class GroundChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: LegalGround) -> str:
+        return obj.label
+
+
+# --- legal actions ---------------------------------------------------------------------------
+
+
+class LegalActionForm(forms.Form):
+    action_type = forms.ChoiceField(label=_("Type"), choices=ActionType.choices)
+    notes = forms.CharField(
+        label=_("Notes for the team"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sealed. Not printed in the letter."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        bodies: QuerySet[OversightBody],
+        acts: QuerySet[Act],
+        grounds: QuerySet[LegalGround],
+        lawyers: QuerySet[User],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = BodyChoiceField(
+            queryset=bodies,
+            label=_("Oversight body"),
+            error_messages={"required": _("Choose the body the action goes to.")},
+        )
+        self.fields["acts"] = ActChoiceField(
+            queryset=acts,
+            label=_("Acts it is about"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Only acts of this case's incidents. None: all of them."),
+        )
+        self.fields["rights"] = GroundChoiceField(
+            queryset=grounds.filter(kind=GroundKind.RIGHT),
+            label=_("Rights violated"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.fields["provisions"] = GroundChoiceField(
+            queryset=grounds.filter(kind=GroundKind.PROVISION),
+            label=_("National legal provisions"),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Examples to be reviewed by your lawyers."),
+        )
+        self.fields["lawyer"] = MemberChoiceField(
+            queryset=lawyers,
+            label=_("Lawyer"),
+            required=False,
+            help_text=_("Receives the deadline reminders."),
+        )
+        self.order_fields(
+            ["action_type", "body", "acts", "rights", "provisions", "lawyer", "notes"]
+        )
+
+
+class FileForm(forms.Form):
+    submitted_on = forms.DateField(label=_("Date of submission"), widget=DateInput())
+    channel = forms.ChoiceField(label=_("Sent by"), choices=Channel.choices)
+    reference = forms.CharField(
+        label=_("Registration number given by the body"),
+        required=False,
+        max_length=200,
+        help_text=_("Sealed. You can add it later when the body acknowledges receipt."),
+    )
+
+    def clean_submitted_on(self) -> datetime.date | None:
+        return _not_future(self.cleaned_data.get("submitted_on"))
+
+
+class AcknowledgeForm(forms.Form):
+    acknowledged_on = forms.DateField(label=_("Date of acknowledgement"), widget=DateInput())
+    reference = forms.CharField(
+        label=_("Registration number given by the body"), required=False, max_length=200
+    )
+
+    def clean_acknowledged_on(self) -> datetime.date | None:
+        return _not_future(self.cleaned_data.get("acknowledged_on"))
+
+
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(
+        label=_("The authority's response"), choices=Response.choices, widget=forms.RadioSelect
+    )
+    response_on = forms.DateField(
+        label=_("Date of the response"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty when there was no response."),
+    )
+    outcomes = forms.MultipleChoiceField(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    summary = forms.CharField(
+        label=_("What the answer says"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sealed."),
+    )
+
+    def __init__(self, *args: Any, submitted_on: datetime.date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.submitted_on = submitted_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        response, day = data.get("response"), data.get("response_on")
+        if response and response != Response.NO_RESPONSE and day is None:
+            self.add_error("response_on", _("Give the date of the response."))
+        if response == Response.NO_RESPONSE and day is not None:
+            self.add_error("response_on", _("There was no response: leave the date empty."))
+        if day is not None and day > timezone.localdate():
+            self.add_error("response_on", _("This date is in the future."))
+        elif day is not None and self.submitted_on is not None and day < self.submitted_on:
+            self.add_error("response_on", _("The response cannot be older than the submission."))
+        return data
+
+
+class AppealForm(forms.Form):
+    action_type = forms.ChoiceField(
+        label=_("Type"), choices=ActionType.choices, initial=ActionType.APPEAL
+    )
+
+    def __init__(
+        self, *args: Any, bodies: QuerySet[OversightBody], lawyers: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = BodyChoiceField(
+            queryset=bodies,
+            label=_("Body the appeal goes to"),
+            error_messages={"required": _("Choose the body the appeal goes to.")},
+        )
+        self.fields["lawyer"] = MemberChoiceField(
+            queryset=lawyers, label=_("Lawyer"), required=False
+        )
+
+
+GRANTED, WITHDRAWN = "granted", "withdrawn"
+
+
+class ShareConsentForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Her decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (GRANTED, _("She agrees to share her identified case with this body")),
+            (WITHDRAWN, _("She does not agree or withdraws")),
+        ],
+    )
+
+    @property
+    def granted(self) -> bool:
+        return self.cleaned_data["decision"] == GRANTED
+
+
+REASON_REQUIRED = _("Give a reason of at least 10 characters for overriding her decision.")
+
+
+class OverrideForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for filing without her consent"),
+        error_messages={"required": REASON_REQUIRED},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("At least 10 characters. The reason is sealed; the override is audited."),
+    )
+
+    def clean_reason(self) -> str:
+        value = (self.cleaned_data.get("reason") or "").strip()
+        if len(value) < 10:
+            raise forms.ValidationError(REASON_REQUIRED)
+        return value
+
+
+class LetterForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the letter"), choices=LetterLanguage.choices)
+    formats = forms.MultipleChoiceField(
+        label=_("Formats"),
+        choices=LetterFormat.choices,
+        initial=[LetterFormat.DOCX],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one format.")},
+    )
+
+
+# --- directory --------------------------------------------------------------------------------
+
+
+def _country_choices() -> list[tuple[str, Any]]:
+    return [("", _("International")), *[(c, c) for c in regions.countries()]]
+
+
+def _region_choices() -> list[tuple[str, Any]]:
+    groups: list[tuple[str, Any]] = [("", _("Whole country or international"))]
+    for country in regions.countries():
+        groups.append((country, regions.choices(country)))
+    return groups
+
+
+class BodyForm(forms.Form):
+    name_en = forms.CharField(label=_("Name in English"), max_length=300)
+    name_ru = forms.CharField(label=_("Name in Russian"), max_length=300, required=False)
+    name_uk = forms.CharField(label=_("Name in Ukrainian"), max_length=300, required=False)
+    body_type = forms.ChoiceField(label=_("Type"), choices=BodyType.choices)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=_country_choices)
+    region = forms.ChoiceField(label=_("Region"), required=False, choices=_region_choices)
+    address = forms.CharField(
+        label=_("Postal address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=64)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    response_days = forms.IntegerField(
+        label=_("Response period"),
+        required=False,
+        min_value=1,
+        max_value=365,
+        help_text=_("Leave empty when the law sets no period."),
+    )
+    response_unit = forms.ChoiceField(label=_("Counted in"), choices=PeriodUnit.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "Public contact details of the institution only: never a person's own phone "
+            "or email (add a liaison contact for that; it is sealed)."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        region, country = data.get("region") or "", data.get("country") or ""
+        if region:
+            known = regions.all_regions().get(region)
+            if known is None or known.country != country:
+                self.add_error("region", _("Choose a region of the body's country."))
+        return data
+
+    def names(self) -> dict[str, str]:
+        return {lang: self.cleaned_data.get(f"name_{lang}", "") for lang in ("en", "ru", "uk")}
+
+    def fields_for_model(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        text = ("body_type", "country", "region", "address", "email", "phone", "website")
+        return {
+            **{k: (data.get(k) or "").strip() for k in text},
+            "response_days": data.get("response_days"),
+            "response_unit": data.get("response_unit") or PeriodUnit.CALENDAR,
+            "is_active": bool(data.get("is_active")),
+        }
+
+    @staticmethod
+    def initial_from(body: OversightBody) -> dict[str, Any]:
+        return {
+            "name_en": body.names.get("en", ""),
+            "name_ru": body.names.get("ru", ""),
+            "name_uk": body.names.get("uk", ""),
+            "body_type": body.body_type,
+            "country": body.country,
+            "region": body.region,
+            "address": body.address,
+            "email": body.email,
+            "phone": body.phone,
+            "website": body.website,
+            "response_days": body.response_days,
+            "response_unit": body.response_unit,
+            "is_active": body.is_active,
+        }
+
+
+class LiaisonForm(forms.Form):
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: senior inspector on violence against women."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=64, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def sealed(self) -> dict[str, str]:
+        return {k: self.cleaned_data.get(k, "") for k in ("name", "phone", "email", "notes")}
+
+
+TEMPLATE_ERRORS = {
+    "too_large": _("This file is too large for a letter template."),
+    "not_docx": _("This is not a Word (.docx) document."),
+    "syntax": _(
+        "The template has an error in a {{ … }} or {% … %} field. "
+        "Fix it in Word and upload it again."
+    ),
+}
+
+
+class TemplateUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Word template (.docx)"),
+        help_text=_("Start from the current template and keep its {{ … }} fields."),
+    )
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > letters.MAX_TEMPLATE_BYTES:
+            raise forms.ValidationError(TEMPLATE_ERRORS["too_large"])
+        content = upload.read()
+        try:
+            letters.validate_template(content, self.language)
+        except letters.TemplateInvalid as exc:
+            message = TEMPLATE_ERRORS.get(str(exc), TEMPLATE_ERRORS["not_docx"])
+            raise forms.ValidationError(message) from exc
+        return content

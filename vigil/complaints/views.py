@@ -1,0 +1,569 @@
+"""Legal-action pages: a case's actions, drafting, filing with the consent check,
+acknowledgement, the response and outcome, appeals, letters, and the agenda.
+
+Objects come through ``complaints.access`` (which uses ``vigil.policy``); every
+write goes through ``complaints.actions`` or ``cases.consent`` (transaction + audit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil import policy
+from vigil.accounts.models import Membership, User
+from vigil.cases import consent
+from vigil.cases.models import Case
+from vigil.complaints import access, actions, letters, transitions
+from vigil.complaints import agenda as agenda_mod
+from vigil.complaints.access import LAWYER_ROLES
+from vigil.complaints.forms import (
+    AcknowledgeForm,
+    AppealForm,
+    FileForm,
+    LegalActionForm,
+    LetterForm,
+    OverrideForm,
+    ResponseForm,
+    ShareConsentForm,
+)
+from vigil.complaints.models import (
+    ActionStatus,
+    LegalAction,
+    LegalGround,
+    LetterFormat,
+    OversightBody,
+)
+from vigil.incidents.models import Act, Event
+from vigil.policy import Perm
+from vigil.vault import sealing
+from vigil.vault.crypto import CryptoError
+
+GET_POST = ["GET", "POST"]
+AGENDA_PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _to_action(action: LegalAction) -> HttpResponse:
+    return redirect("complaints:action_detail", pk=action.pk)
+
+
+# --- choices offered in the forms ------------------------------------------------------------
+
+
+def _countries(case: Case) -> set[str]:
+    found = set(case.incidents.exclude(country="").values_list("country", flat=True))
+    return found | {case.organisation.country, ""}
+
+
+def _bodies(request: HttpRequest, case: Case) -> QuerySet[OversightBody]:
+    return (
+        access.bodies_for(request)
+        .filter(is_active=True, country__in=_countries(case))
+        .order_by("country", "body_type", "slug")
+    )
+
+
+def _acts(case: Case) -> QuerySet[Act]:
+    return (
+        Act.objects.filter(event__in=case.incidents.all())
+        .select_related("event", "act_type", "victim")
+        .order_by("event__number", "pk")
+    )
+
+
+def _grounds(case: Case) -> QuerySet[LegalGround]:
+    return LegalGround.objects.filter(is_active=True, country__in=_countries(case))
+
+
+def _lawyers(organisation_id: int) -> QuerySet[User]:
+    return (
+        User.objects.filter(
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=LAWYER_ROLES,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _action_form(request: HttpRequest, case: Case, **kwargs: Any) -> LegalActionForm:
+    return LegalActionForm(
+        _data(request),
+        bodies=_bodies(request, case),
+        acts=_acts(case),
+        grounds=_grounds(case),
+        lawyers=_lawyers(case.organisation_id),
+        **kwargs,
+    )
+
+
+def _draft(form: LegalActionForm) -> actions.Draft:
+    data = form.cleaned_data
+    return actions.Draft(
+        action_type=data["action_type"],
+        body=data["body"],
+        acts=list(data["acts"]),
+        grounds=[*data["rights"], *data["provisions"]],
+        lawyer=data["lawyer"],
+        notes=data["notes"],
+    )
+
+
+# --- a case's legal actions ----------------------------------------------------------------------
+
+
+@policy.staff_view(Perm.LEGAL_VIEW)
+def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_case(request, pk)
+    rows = (
+        access.legal_actions_for(request)
+        .filter(case=case)
+        .select_related("body", "lawyer", "parent")
+        .order_by("number")
+    )
+    context = {
+        "case": case,
+        "rows": rows,
+        "today": timezone.localdate(),
+        "can_draft": access.can(_membership(request), Perm.LEGAL_DRAFT),
+    }
+    return render(request, "complaints/case_actions.html", context)
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_DRAFT)
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.get_case(request, pk, Perm.LEGAL_DRAFT)
+    initial: dict[str, Any] = {}
+    if _membership(request).role in LAWYER_ROLES:
+        initial["lawyer"] = request.user.pk
+    form = _action_form(request, case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        action = actions.create_action(
+            _user(request), case, policy.data_key(request, case), _draft(form)
+        )
+        messages.success(request, _("Draft %(code)s created.") % {"code": action.code})
+        return _to_action(action)
+    context = {"case": case, "form": form, "title": _("New legal action")}
+    return render(request, "complaints/action_form.html", context)
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_DRAFT)
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
+    if action.status != ActionStatus.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return _to_action(action)
+    key = policy.data_key(request, action.case)
+    sealed = sealing.open_json(key, action.sealed, {})
+    grounds = list(action.grounds.all())
+    initial = {
+        "action_type": action.action_type,
+        "body": action.body_id,
+        "acts": list(action.acts.values_list("pk", flat=True)),
+        "rights": [g.pk for g in grounds if g.kind == "right"],
+        "provisions": [g.pk for g in grounds if g.kind == "provision"],
+        "lawyer": action.lawyer_id,
+        "notes": sealed.get("notes", ""),
+    }
+    form = _action_form(request, action.case, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.update_draft(_user(request), action, key, _draft(form))
+        messages.success(request, _("Draft saved."))
+        return _to_action(action)
+    context = {"case": action.case, "action": action, "form": form, "title": _("Edit the draft")}
+    return render(request, "complaints/action_form.html", context)
+
+
+def _ancestors(action: LegalAction) -> list[LegalAction]:
+    chain: list[LegalAction] = []
+    parent = action.parent
+    while parent is not None and len(chain) < 20:
+        chain.append(parent)
+        parent = parent.parent
+    return list(reversed(chain))
+
+
+def _detail_context(request: HttpRequest, action: LegalAction) -> dict[str, Any]:
+    membership = _membership(request)
+    key = policy.data_key(request, action.case)
+    sealed = sealing.open_json(key, action.sealed, {})
+    today = timezone.localdate()
+    may_file = access.can(membership, Perm.LEGAL_FILE)
+    basis = actions.consent_basis(action) if action.status == ActionStatus.DRAFT else None
+    allowed = transitions.TRANSITIONS.get(action.status, frozenset())
+    return {
+        "case": action.case,
+        "action": action,
+        "sealed": sealed,
+        "acts": list(
+            action.acts.select_related("event", "act_type", "victim").order_by("event__number")
+        ),
+        "grounds": list(action.grounds.order_by("-kind", "order")),
+        "outcomes": [o.get_outcome_display() for o in action.outcomes.all()],
+        "history": list(action.history.select_related("by")),
+        "letters": list(action.letters.select_related("created_by")),
+        "appeals": list(action.appeals.select_related("body").order_by("number")),
+        "ancestors": _ancestors(action),
+        "overdue": action.awaiting_response and bool(action.due_date and action.due_date < today),
+        "may_file": may_file,
+        "may_draft": access.can(membership, Perm.LEGAL_DRAFT),
+        "may_override": access.can(membership, Perm.OVERRIDE_CONSENT),
+        "basis": basis,
+        "identity_consented": actions.identity_consented(action),
+        "can_acknowledge": may_file and action.status == ActionStatus.SUBMITTED,
+        "can_respond": may_file and action.status != ActionStatus.DRAFT,
+        "can_appeal": may_file and ActionStatus.APPEALED in allowed,
+        "can_close": may_file and ActionStatus.CLOSED in allowed,
+        "consent_form": ShareConsentForm(),
+        "override_form": OverrideForm(),
+        "letter_form": LetterForm(initial={"language": _letter_language(action)}),
+    }
+
+
+# The language a body reads by default (the lawyer can choose another).
+BODY_LANGUAGE = {"UA": "uk", "": "en"}
+
+
+def _letter_language(action: LegalAction) -> str:
+    return BODY_LANGUAGE.get(action.body.country, "ru")
+
+
+@policy.staff_view(Perm.LEGAL_VIEW)
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk)
+    return render(request, "complaints/action_detail.html", _detail_context(request, action))
+
+
+# --- filing and consent ------------------------------------------------------------------------
+
+
+def _refusal(action: LegalAction) -> str:
+    return _(
+        "Not filed: she has not agreed to share her identified case with “%(body)s”. "
+        "Record her consent on this page, or ask a coordinator to override it with a reason."
+    ) % {"body": action.body.name}
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_FILE)
+def action_file(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    if action.status != ActionStatus.DRAFT:
+        messages.error(request, _("This action has already been filed."))
+        return _to_action(action)
+    if actions.consent_basis(action) is None:
+        messages.error(request, _refusal(action))
+        return _to_action(action)
+    form = FileForm(_data(request), initial={"submitted_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            filed = actions.file_action(
+                _user(request),
+                action,
+                policy.data_key(request, action.case),
+                submitted_on=form.cleaned_data["submitted_on"],
+                channel=form.cleaned_data["channel"],
+                reference=form.cleaned_data["reference"],
+            )
+        except consent.ConsentMissing:
+            messages.error(request, _refusal(action))  # withdrawn meanwhile
+            return _to_action(action)
+        except actions.TransitionError:
+            messages.error(request, _("This action has already been filed."))
+            return _to_action(action)
+        if filed.due_date:
+            messages.success(
+                request,
+                _("Filed. The response is due by %(date)s.")
+                % {"date": filed.due_date.strftime("%d.%m.%Y")},
+            )
+        else:
+            messages.success(request, _("Filed. This body has no statutory response period."))
+        return _to_action(action)
+    return _step_page(request, action, form, _("File this action"), "complaints:action_file")
+
+
+def _step_page(
+    request: HttpRequest, action: LegalAction, form: Any, title: str, url_name: str
+) -> HttpResponse:
+    context = {"case": action.case, "action": action, "form": form, "title": title}
+    context["post_url"] = reverse(url_name, kwargs={"pk": action.pk})
+    return render(request, "complaints/step_form.html", context)
+
+
+@require_POST
+@policy.staff_view(Perm.LEGAL_DRAFT)
+def share_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
+    form = ShareConsentForm(request.POST)
+    if form.is_valid():
+        actions.record_share_consent(_user(request), action, form.granted)
+        messages.success(request, _("Her decision has been recorded."))
+    else:
+        messages.error(request, _("Choose her decision."))
+    return _to_action(action)
+
+
+@require_POST
+@policy.staff_view(Perm.OVERRIDE_CONSENT)
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    if action.status != ActionStatus.DRAFT or actions.consent_basis(action) is not None:
+        messages.info(request, _("Nothing to override."))
+        return _to_action(action)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, action)
+        context["override_form"] = form
+        return render(request, "complaints/action_detail.html", context, status=400)
+    try:
+        actions.override_consent(
+            _user(request),
+            _membership(request),
+            action,
+            policy.data_key(request, action.case),
+            form.cleaned_data["reason"],
+        )
+    except PermissionError as exc:
+        raise PermissionDenied from exc
+    messages.warning(request, _("Override recorded. It is listed on the case page."))
+    return _to_action(action)
+
+
+# --- the rest of the pipeline -----------------------------------------------------------------
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_FILE)
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    if action.status != ActionStatus.SUBMITTED:
+        messages.error(request, _("Only a submitted action can be acknowledged."))
+        return _to_action(action)
+    form = AcknowledgeForm(_data(request), initial={"acknowledged_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        actions.acknowledge(
+            _user(request),
+            action,
+            policy.data_key(request, action.case),
+            on=form.cleaned_data["acknowledged_on"],
+            reference=form.cleaned_data["reference"],
+        )
+        messages.success(request, _("Acknowledgement recorded."))
+        return _to_action(action)
+    return _step_page(request, action, form, _("Receipt acknowledged"), "complaints:acknowledge")
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_FILE)
+def response(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    if action.status == ActionStatus.DRAFT:
+        messages.error(request, _("File the action before recording a response."))
+        return _to_action(action)
+    key = policy.data_key(request, action.case)
+    initial = {
+        "response": action.response or None,
+        "response_on": action.response_on,
+        "outcomes": list(action.outcomes.values_list("outcome", flat=True)),
+        "summary": sealing.open_json(key, action.sealed, {}).get("response_summary", ""),
+    }
+    form = ResponseForm(_data(request), initial=initial, submitted_on=action.submitted_on)
+    if request.method == "POST" and form.is_valid():
+        actions.record_response(
+            _user(request),
+            action,
+            key,
+            response=form.cleaned_data["response"],
+            response_on=form.cleaned_data["response_on"],
+            outcomes=form.cleaned_data["outcomes"],
+            summary=form.cleaned_data["summary"],
+        )
+        messages.success(request, _("Response recorded."))
+        return _to_action(action)
+    return _step_page(request, action, form, _("The authority's response"), "complaints:response")
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.LEGAL_FILE)
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    if not transitions.allowed(action.status, ActionStatus.APPEALED):
+        messages.error(request, _("This action cannot be appealed now."))
+        return _to_action(action)
+    form = AppealForm(
+        _data(request),
+        bodies=_bodies(request, action.case),
+        lawyers=_lawyers(action.organisation_id),
+        initial={"lawyer": action.lawyer_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        child = actions.appeal(
+            _user(request),
+            action,
+            policy.data_key(request, action.case),
+            actions.Draft(
+                action_type=data["action_type"],
+                body=data["body"],
+                acts=list(action.acts.all()),
+                grounds=list(action.grounds.all()),
+                lawyer=data["lawyer"],
+            ),
+        )
+        messages.success(request, _("Appeal %(code)s opened as a draft.") % {"code": child.code})
+        return _to_action(child)
+    return _step_page(request, action, form, _("Appeal"), "complaints:appeal")
+
+
+@require_POST
+@policy.staff_view(Perm.LEGAL_FILE)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
+    try:
+        actions.close(_user(request), action)
+    except actions.TransitionError:
+        messages.error(request, _("This action is already closed."))
+    else:
+        messages.success(request, _("Action closed."))
+    return _to_action(action)
+
+
+# --- letters ------------------------------------------------------------------------------------
+
+
+def _open(request: HttpRequest, record: Any) -> dict[str, Any]:
+    try:
+        return sealing.open_json(policy.data_key(request, record), record.sealed, {})
+    except CryptoError:  # shredded: the letter goes out without those facts
+        return {}
+
+
+def _letter_input(request: HttpRequest, action: LegalAction, language: str) -> letters.LetterInput:
+    case = action.case
+    acts = list(action.acts.all())
+    events = (
+        Event.objects.filter(pk__in={a.event_id for a in acts}) if acts else case.incidents.all()
+    )
+    incidents = []
+    for event in events.select_related("place_type").order_by("start_date", "number"):
+        key = _event_key(request, event)
+        sealed = sealing.open_json(key, event.sealed, {}) if key else {}
+        perpetrators = [
+            (p.perpetrator_type, sealing.open_json(key, p.sealed, {}) if key else {})
+            for p in event.perpetrators.select_related("perpetrator_type").order_by("pk")
+        ]
+        incidents.append(letters.IncidentFacts(event, sealed, perpetrators))
+    identified = actions.identity_consented(action)
+    legal_name = str(_open(request, case.client).get("legal_name") or "") if identified else ""
+    lawyer = action.lawyer or _user(request)
+    return letters.LetterInput(
+        action=action,
+        language=language,
+        victim_name=legal_name or case.client.pseudonym,
+        identified=bool(legal_name),
+        incidents=incidents,
+        lawyer_name=lawyer.get_full_name() or lawyer.get_username(),
+        today=timezone.localdate(),
+    )
+
+
+def _event_key(request: HttpRequest, event: Event) -> bytes | None:
+    try:
+        return policy.data_key(request, event)
+    except CryptoError:
+        return None
+
+
+@require_POST
+@policy.staff_view(Perm.LEGAL_DRAFT)
+def generate_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, action)
+        context["letter_form"] = form
+        return render(request, "complaints/action_detail.html", context, status=400)
+    language = form.cleaned_data["language"]
+    data = _letter_input(request, action, language)
+    values = letters.context(data)
+    case_key = policy.data_key(request, action.case)
+    for fmt in form.cleaned_data["formats"]:
+        template_sha = ""
+        if fmt == LetterFormat.DOCX:
+            chosen = letters.choose_template(
+                action.organisation_id, action.body.body_type, language
+            )
+            content, template_sha = letters.render_docx(chosen.content, values), chosen.sha256
+        else:
+            content = letters.render_pdf(values)
+        actions.store_letter(
+            _user(request),
+            action,
+            case_key,
+            format=fmt,
+            language=language,
+            content=content,
+            identified=data.identified,
+            template_sha256=template_sha,
+        )
+    messages.success(request, _("Letter generated. Download it below."))
+    return redirect(reverse("complaints:action_detail", kwargs={"pk": action.pk}) + "#letters")
+
+
+CONTENT_TYPES: dict[str, str] = {
+    LetterFormat.DOCX: letters.DOCX_MIME,
+    LetterFormat.PDF: "application/pdf",
+}
+
+
+@policy.staff_view(Perm.LEGAL_VIEW)
+def download_letter(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    letter = access.get_letter(request, pk)
+    key = policy.data_key(request, letter.action.case)
+    actions.record_letter_download(_user(request), letter)
+    response = StreamingHttpResponse(
+        sealing.open_file(key, letter.stored_name), content_type=CONTENT_TYPES[letter.format]
+    )
+    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+    response["Content-Length"] = str(letter.size)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the agenda ---------------------------------------------------------------------------------
+
+
+@policy.staff_view(Perm.LEGAL_AGENDA)
+def agenda(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    page = Paginator(agenda_mod.rows(request, today), AGENDA_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "complaints/agenda.html", {"page": page, "today": today})
