@@ -18,6 +18,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("demo data is for DEBUG installs; pass --force to insist")
         users, phrases = create_demo()
+        from vigil.intake.demo import create_demo_reports
+
+        reports = create_demo_reports()
         for slug, phrase in phrases.items():
             self.stdout.write(f"Recovery phrase of {slug} (demo): {phrase}")
         self.stdout.write(f"\nDemo password for every account: {DEMO_PASSWORD}")
@@ -26,6 +29,9 @@ class Command(BaseCommand):
         )
         for user in users:
             self.stdout.write(f"{user.username:<31} {user.totp_secret}")
+        self.stdout.write(
+            f"\n{reports} demo report(s) added to the inbox; the public form is at /report/"
+        )
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )

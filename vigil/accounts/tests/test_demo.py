@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from vigil.accounts.models import Membership, Organisation, Role
+from vigil.intake.models import Submission
+
+
+@pytest.mark.django_db
+def test_it_loads_demo_organisations_staff_and_reports_once(settings) -> None:  # type: ignore[no-untyped-def]
+    out = StringIO()
+    call_command("demo_data", "--force", stdout=out)
+    text = out.getvalue()
+    assert set(Organisation.objects.values_list("country", flat=True)) == {"UA", "KZ"}
+    assert Membership.objects.count() == 2 * len(Role.values)
+    assert "svitlo-coordinator" in text and "Recovery phrase of svitlo" in text
+    assert Submission.objects.count() == 3
+    call_command("demo_data", "--force", stdout=StringIO())  # idempotent
+    assert Membership.objects.count() == 2 * len(Role.values)
+    assert Submission.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_it_refuses_demo_data_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_data", stdout=StringIO())
