@@ -418,9 +418,17 @@ def mailbox_close(request: HttpRequest) -> HttpResponse:
 
 
 def quick_exit(request: HttpRequest) -> HttpResponse:
-    """Leave at once for a neutral site; the only external address is in settings."""
+    """Leave at once for a neutral site, leaving nothing behind on the phone.
+
+    The session (draft, open mailbox) is destroyed on the server and the
+    cookie keys are deleted, so someone who picks up the phone afterwards and
+    presses "back" finds nothing. The only external address is in settings.
+    """
+    request.session.flush()
     response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
-    response["Clear-Site-Data"] = '"cache"'
+    for cookie in (DRAFT_COOKIE, MAILBOX_COOKIE):
+        cookiebox.delete_cookie(response, cookie)
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 
 

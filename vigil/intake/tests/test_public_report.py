@@ -196,3 +196,14 @@ def test_it_references_no_external_url_on_public_pages(world: World) -> None:
         assert "no-store" in response["Cache-Control"]
         assert "/accounts/" not in html  # no staff links on reporter pages
     assert client.get("/report/exit/").status_code == 302
+
+
+def test_it_leaves_nothing_behind_on_quick_exit(world: World) -> None:
+    client = Client()
+    client.post("/report/svitlo/")
+    client.post("/report/svitlo/what/", {"what": ["beaten"], "story": STORY})
+    response = client.get("/report/exit/")
+    assert response.status_code == 302 and response["Location"].startswith("http")
+    assert "cookies" in response["Clear-Site-Data"]
+    # Back on the form, the draft is gone.
+    assert STORY not in client.get("/report/svitlo/what/", follow=True).content.decode()
