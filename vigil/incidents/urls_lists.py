@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from vigil.incidents import views_lists
+
+urlpatterns = [
+    path("incidents/", views_lists.incident_list, name="incidents"),
+    path("search/", views_lists.search, name="search"),
+]

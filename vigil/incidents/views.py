@@ -18,6 +18,7 @@ from vigil import policy
 from vigil.accounts.models import Role
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents import actions, wizard
+from vigil.incidents.duplicates import possible_duplicates
 from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
 from vigil.incidents.models import Act, Event, EventStatus, SourceChannel
 from vigil.policy import Perm
@@ -116,6 +117,7 @@ def _detail(
         "can_qualify": can_qualify,
         "can_open_case": policy.can(membership, Perm.CASE_EDIT),
         "cases": _cases_of(request, event) if can_cases else None,
+        "duplicate_hints": possible_duplicates(event, within=policy.events_for(request)),
         "source_form": source_form or SourceForm(organisation_id=organisation_id),
         "qualify_form": qualify_form
         or QualifyForm(

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from vigil.accounts.demo import DEMO_PASSWORD, create_demo
+from vigil.accounts.demo import DEMO_PASSWORD, ORGANISATIONS, create_demo
 
 
 class Command(BaseCommand):
@@ -13,6 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="allow with DEBUG off")
+        parser.add_argument(
+            "--incidents",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also generate N demo incidents per demo organisation",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -21,6 +29,16 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        if options["incidents"] > 0:
+            for slug, *_rest in ORGANISATIONS:
+                call_command(
+                    "demo_incidents",
+                    org=slug,
+                    incidents=options["incidents"],
+                    demo=True,
+                    force=True,
+                    stdout=self.stdout,
+                )
         for slug, phrase in phrases.items():
             self.stdout.write(f"Recovery phrase of {slug} (demo): {phrase}")
         self.stdout.write(f"\nDemo password for every account: {DEMO_PASSWORD}")
