@@ -97,7 +97,7 @@ def test_it_shows_the_incident_in_a_bounded_number_of_queries(
     case_actions.open_case(world["caseworker"].user, large.victims[0], incidents=[large.event])
     detail_queries(client, small.event)  # warm caches (content types, sessions)
     assert detail_queries(client, small.event) == detail_queries(client, large.event)
-    with django_assert_max_num_queries(33)  # incl. duplicate hints (constant):
+    with django_assert_max_num_queries(33):  # incl. duplicate hints (a constant number)
         response = client.get(f"/incidents/{large.event.pk}/")
     page = response.content.decode()
     assert "77-9" in page and "Ім&#x27;я 10" in page
