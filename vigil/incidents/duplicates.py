@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vigil.cases import consent
 from vigil.cases.models import Consent, ConsentPurpose
 from vigil.incidents.models import Act, Event, Perpetrator, Person
 
@@ -84,10 +83,6 @@ def _any_of(values: dict[str, set[str]], columns: dict[str, str]) -> Q | None:
     return query
 
 
-def matching_consent(people: Iterable[Person]) -> bool:
-    return any(consent.has(person, ConsentPurpose.MATCHING) for person in people)
-
-
 def possible_duplicates(event: Event, within: QuerySet[Event] | None = None) -> list[Hint]:
     """Other events of the event's organisation sharing a victim or perpetrator identifier.
 
@@ -102,7 +97,7 @@ def possible_duplicates(event: Event, within: QuerySet[Event] | None = None) -> 
     victims = list(Person.objects.filter(acts__event=event).distinct())
     if victims:
         _victim_matches(found, event, victims)
-        if matching_consent(victims):
+        if event.pk in events_with_matching_consent({event.pk}):
             _perpetrator_matches(found, event)
     if not found:
         return []
