@@ -4,15 +4,10 @@
 from __future__ import annotations
 
 import datetime
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -32,61 +27,24 @@ from vigil.complaints.tests.helpers import (
     make_case,
 )
 from vigil.conftest import World
+from vigil.mailtest import Inbox, body_of, free_port, smtp_server
 
 SITE = "https://vigil.example.org"
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@dataclass
-class Inbox:
-    received: list[tuple[list[str], email.message.EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        return [message for rcpt, message in self.received if address in rcpt]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def inbox(settings: Any) -> Iterator[Inbox]:
-    handler = Inbox()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
     settings.SITE_URL = SITE
     settings.TASKS = IMMEDIATE
-    try:
+    with smtp_server(settings) as handler:
         yield handler
-    finally:
-        controller.stop()
 
 
 def with_email(user: User, address: str) -> User:
     User.objects.filter(pk=user.pk).update(email=address)
     user.refresh_from_db()
     return user
-
-
-def body_of(message: email.message.EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
-    assert part is not None
-    return str(part.get_content())
 
 
 def run() -> int:
