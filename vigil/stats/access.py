@@ -21,7 +21,7 @@ from vigil import policy
 from vigil.accounts.models import Membership, Role
 from vigil.policy import Perm
 from vigil.stats.aggregate import Scope
-from vigil.stats.models import Network
+from vigil.stats.models import Network, ReportJob
 
 R = Role
 
@@ -65,3 +65,27 @@ def scope_for(request: HttpRequest, network_id: int | None = None) -> Scope | No
         return Scope.for_network(network)
     first = networks.first()
     return Scope.for_network(first) if first is not None else None
+
+
+def get_report_job(request: HttpRequest, pk: int) -> ReportJob:
+    """A report job of the signed-in member in her current organisation, else 404.
+
+    Reports of other members (even of the same organisation) are not shown: a job
+    records who asked for what, and each member sees only her own.
+    """
+    membership: Membership | None = getattr(request, "membership", None)
+    if not can_export(membership):
+        raise PermissionDenied
+    assert membership is not None  # noqa: S101 - narrowed by can_export
+    job = (
+        ReportJob.objects.filter(
+            pk=pk,
+            organisation_id=membership.organisation_id,
+            requested_by_id=membership.user_id,
+        )
+        .select_related("network")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from vigil.accounts.models import Membership, Organisation, Role, User
 from vigil.audit.log import record
 from vigil.incidents.models import Event
-from vigil.stats.models import CrossReport, Network, NetworkShare
+from vigil.stats import report
+from vigil.stats.models import CrossReport, Network, NetworkShare, ReportJob
 
 
 def create_network(
@@ -119,4 +122,65 @@ def record_export(
             columns=columns,
             filters=filters,
             row_count=row_count,
+        )
+
+
+def request_report(
+    acting_user: User,
+    acting_membership: Membership,
+    *,
+    network: Network | None,
+    country: str,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    language: str,
+) -> ReportJob:
+    """Record a member's request for an advocacy report (the task builds it).
+
+    Expired reports of anyone are purged first, so files do not outlive their days
+    even where no scheduled ``purge_reports`` runs."""
+    report.purge_expired()
+    start, end = report.whole_months(date_from, date_to)
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            organisation=acting_membership.organisation,
+            requested_by=acting_user,
+            network=network,
+            country=country,
+            date_from=start,
+            date_to=end,
+            language=language,
+            steps_total=len(report.STEPS),
+            expires_at=timezone.now() + datetime.timedelta(days=report.keep_days()),
+        )
+        record(
+            acting_user,
+            "stats.report",
+            organisation=acting_membership.organisation,
+            target=job,
+            scope=f"network:{network.pk}" if network else "organisation",
+            date_from=start.isoformat()[:7],
+            date_to=end.isoformat()[:7],
+            country=country,
+            language=language,
+        )
+    return job
+
+
+def record_report_command(organisation: Organisation, audit: dict[str, Any]) -> None:
+    """Audit a report generated with ``manage.py stats_report`` (no acting member)."""
+    with transaction.atomic():
+        record(None, "stats.report", organisation=organisation, via="command", **audit)
+
+
+def record_report_download(
+    acting_user: User, acting_membership: Membership, job: ReportJob, file_format: str
+) -> None:
+    with transaction.atomic():
+        record(
+            acting_user,
+            "stats.report_download",
+            organisation=acting_membership.organisation,
+            target=job,
+            format=file_format,
         )

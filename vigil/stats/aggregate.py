@@ -25,26 +25,35 @@ incidents marked as cross-reported (``CrossReport``) except the copy with the
 lowest id among those counted, so an incident reported to two organisations
 counts once.
 
-Every query is a SQL GROUP BY (``values().annotate(Count(..., distinct=True))``);
-no Python loop runs over incident, act or person rows.
+Every query is a SQL GROUP BY (``values().annotate(Count(...))``); no Python
+loop runs over incident, act or person rows. ``COUNT(DISTINCT ...)`` is used
+only where a grouping reaches through a one-to-many or many-to-many relation
+(perpetrators, characteristics, cases ...) or counts victims; elsewhere every
+row is one unit and a plain ``COUNT`` gives the same number faster (on
+PostgreSQL a distinct count sorts; see docs/performance.md). Within
+``shared_totals()`` a table's total is counted once per scope, unit and
+filters instead of once per table: the dashboard and the report use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import (
     Case,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -175,7 +184,47 @@ _SPECS: dict[Dim, _Spec] = {
     Dim.CASE_OUTCOME: _Spec("cases__outcome", "event__cases__outcome", "case_outcome"),
 }
 
-_TRUNC = {Dim.MONTH: TruncMonth, Dim.QUARTER: TruncQuarter, Dim.YEAR: TruncYear}
+
+class _NativeTrunc:
+    """On SQLite, truncate a date column with the built-in ``strftime`` instead of
+    Django's Python function, which SQLite calls once per row (a million calls for
+    a million acts: about a second per query). Same text result, same conversion."""
+
+    date_format = ""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple]:
+        lhs = self.lhs  # type: ignore[attr-defined]
+        if isinstance(lhs.output_field, models.DateTimeField):  # time zones: Django's way
+            return self.as_sql(compiler, connection, **extra)  # type: ignore[attr-defined]
+        sql, params = compiler.compile(lhs)
+        return f"strftime(%s, {sql})", (self.date_format, *params)
+
+
+class _TruncMonth(_NativeTrunc, TruncMonth):
+    date_format = "%Y-%m-01"
+
+
+class _TruncYear(_NativeTrunc, TruncYear):
+    date_format = "%Y-01-01"
+
+
+_TRUNC = {Dim.MONTH: _TruncMonth, Dim.QUARTER: TruncQuarter, Dim.YEAR: _TruncYear}
+
+
+class _DaysBetween(models.Func):
+    """Whole days from the second date to the first, computed by the database itself
+    (PostgreSQL: date - date; SQLite: julianday), not by a Python function per row."""
+
+    arity = 2
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        sql = f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+        return sql, [*later_params, *earlier_params]
 
 
 @dataclass(frozen=True)
@@ -358,11 +407,67 @@ def acts(scope: Scope, filters: Filters = Filters()) -> QuerySet[Act]:
     return qs.filter(_event_q(filters, "event__", "event_id")).filter(_act_q(filters)).order_by()
 
 
-def _base(unit: Unit, scope: Scope, filters: Filters) -> tuple[QuerySet, Count, bool]:
+def _base(unit: Unit, scope: Scope, filters: Filters) -> tuple[QuerySet, str, bool]:
+    """The counted rows, the column that identifies a unit, and whether rows are Events.
+
+    ``events`` and ``acts`` hold one row per incident or act (filters are
+    subqueries, joins are many-to-one), so the column is unique in them."""
     if unit == Unit.INCIDENTS:
-        return events(scope, filters), Count("pk", distinct=True), True
-    measure = "pk" if unit == Unit.ACTS else "victim_id"
-    return acts(scope, filters), Count(measure, distinct=True), False
+        return events(scope, filters), "pk", True
+    return acts(scope, filters), "pk" if unit == Unit.ACTS else "victim_id", False
+
+
+def _fans_out(model: type[models.Model], lookup: str) -> bool:
+    """Does following ``lookup`` from ``model`` join a one-to-many or many-to-many relation
+    (so that one row of ``model`` may appear several times)?"""
+    for part in lookup.split("__"):
+        try:
+            found = model._meta.get_field(part)
+        except FieldDoesNotExist:  # a transform or lookup name: the path ended
+            return False
+        if not found.is_relation:
+            return False
+        if found.one_to_many or found.many_to_many:
+            return True
+        model = found.related_model  # type: ignore[assignment]
+    return False
+
+
+def _measure(column: str, on_event: bool, *groups: Group | None) -> Count:
+    """Count units: distinct only for victims or when a grouping can repeat a row."""
+    model = Event if on_event else Act
+    repeated = column != "pk" or any(
+        _fans_out(model, _SPECS[g.dim].from_event if on_event else _SPECS[g.dim].from_act)
+        for g in groups
+        if g is not None
+    )
+    return Count(column, distinct=repeated)
+
+
+# --- totals shared within one page or report -------------------------------------------
+
+_TOTALS: ContextVar[dict[tuple, int] | None] = ContextVar("stats_totals", default=None)
+
+
+@contextlib.contextmanager
+def shared_totals() -> Iterator[None]:
+    """Count each total (scope, unit, filters) once inside the block (one page, one report)."""
+    token = _TOTALS.set({})
+    try:
+        yield
+    finally:
+        _TOTALS.reset(token)
+
+
+def _total(unit: Unit, scope: Scope, filters: Filters, compute: Any) -> int:
+    cache = _TOTALS.get()
+    key = (unit, scope, filters)
+    if cache is not None and key in cache:
+        return cache[key]
+    value = int(compute() or 0)
+    if cache is not None:
+        cache[key] = value
+    return value
 
 
 # --- grouping expressions ------------------------------------------------------------
@@ -434,17 +539,20 @@ def count(
     filters: Filters = Filters(),
 ) -> RawTable:
     """Raw counts by one or two groupings, with totals counted directly."""
-    qs, measure, on_event = _base(unit, scope, filters)
+    qs, column, on_event = _base(unit, scope, filters)
     r_expr = _expression(rows, on_event)
-    total = qs.aggregate(n=measure)["n"] or 0
+    total = _total(unit, scope, filters, lambda: qs.aggregate(n=_measure(column, on_event))["n"])
+    measure = _measure(column, on_event, rows)
     by_row = {k[0]: n for k, n in _grouped(qs, measure, {"r": r_expr}).items()}
     if columns is None:
         cells = {(k, None): n for k, n in by_row.items()}
         row_keys = _ordered_keys(rows.dim, by_row, filters)
         return RawTable(unit, rows, None, row_keys, [None], cells, by_row, {None: total}, total)
     c_expr = _expression(columns, on_event)
-    by_column = {k[0]: n for k, n in _grouped(qs, measure, {"c": c_expr}).items()}
-    cells = _grouped(qs, measure, {"r": r_expr, "c": c_expr})
+    by_column = {
+        k[0]: n for k, n in _grouped(qs, _measure(column, on_event, columns), {"c": c_expr}).items()
+    }
+    cells = _grouped(qs, _measure(column, on_event, rows, columns), {"r": r_expr, "c": c_expr})
     return RawTable(
         unit,
         rows,
@@ -683,14 +791,27 @@ def key_figures(
     threshold: int | None = None,
 ) -> dict[Unit, int | None]:
     """Incidents, acts and victims (each a standalone figure, suppressed if small)."""
-    incidents = events(scope, filters).aggregate(n=Count("pk", distinct=True))["n"] or 0
-    counted = acts(scope, filters).aggregate(
-        acts=Count("pk", distinct=True), victims=Count("victim_id", distinct=True)
+    incidents = _total(
+        Unit.INCIDENTS,
+        scope,
+        filters,
+        lambda: events(scope, filters).aggregate(n=Count("pk"))["n"],
     )
+    counted: dict[str, int] = {}
+
+    def both() -> dict[str, int]:
+        if not counted:
+            counted.update(
+                acts(scope, filters).aggregate(
+                    acts=Count("pk"), victims=Count("victim_id", distinct=True)
+                )
+            )
+        return counted
+
     raw = {
         Unit.INCIDENTS: incidents,
-        Unit.ACTS: counted["acts"] or 0,
-        Unit.VICTIMS: counted["victims"] or 0,
+        Unit.ACTS: _total(Unit.ACTS, scope, filters, lambda: both()["acts"]),
+        Unit.VICTIMS: _total(Unit.VICTIMS, scope, filters, lambda: both()["victims"]),
     }
     return {unit: disclosure.safe_value(n, threshold) for unit, n in raw.items()}
 
@@ -717,24 +838,25 @@ class ResponseFigures:
 
 
 def _contact_histogram(scope: Scope, filters: Filters) -> dict[int, int]:
-    """Incidents by days from the incident (or its recording) to the first intervention."""
-    first = Intervention.objects.filter(case__incidents=OuterRef("pk")).order_by("date", "pk")
-    qs = (
-        events(scope, filters)
-        .annotate(first=Subquery(first.values("date")[:1]))
-        .filter(first__isnull=False)
-        .annotate(
-            delta=ExpressionWrapper(
-                F("first") - Coalesce("start_date", TruncDate("created_at")),
-                output_field=DurationField(),
-            )
-        )
+    """Incidents by days from the incident (or its recording) to the first intervention.
+
+    Incidents without an intervention get no delta (NULL) and are dropped from the
+    (small) result rather than filtered in SQL, which would run the subquery twice."""
+    first = (
+        Intervention.objects.filter(case__incidents=OuterRef("pk"))
+        .order_by()
+        .values("case__incidents")
+        .annotate(first=Min("date"))
+        .values("first")
+    )
+    qs = events(scope, filters).annotate(
+        delta=_DaysBetween(Subquery(first), Coalesce("start_date", TruncDate("created_at")))
     )
     histogram: dict[int, int] = {}
-    for delta, n in (
-        qs.values("delta").annotate(n=Count("pk", distinct=True)).values_list("delta", "n")
-    ):  # one row per distinct number of days, not per incident
-        days = max(delta.days, 0) if isinstance(delta, datetime.timedelta) else 0
+    for delta, n in qs.values("delta").annotate(n=Count("pk")).values_list("delta", "n"):
+        if delta is None:  # no intervention yet
+            continue
+        days = max(int(delta), 0)
         histogram[days] = histogram.get(days, 0) + n
     return histogram
 
@@ -789,7 +911,7 @@ def response_figures(
         CaseRecord.objects.filter(pk__in=case_ids)
         .annotate(legal=Exists(legal))
         .values("legal")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("legal", "n")
         .order_by()
     )

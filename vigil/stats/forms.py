@@ -8,11 +8,15 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.incidents import regions
 from vigil.incidents.models import AgeBand, SourceChannel
 from vigil.stats.aggregate import TABLE_UNITS, Dim, Filters, Group, Unit
+from vigil.stats.models import Network
+from vigil.stats.report import MAX_MONTHS, month_span
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -209,3 +213,64 @@ class CrossReportForm(forms.Form):
             "Never a name or a phone number. Only a keyed hash of it is stored."
         ),
     )
+
+
+class ReportForm(forms.Form):
+    """The advocacy report: period, scope (network analysts pick a network), country and
+    the language of the document (independent of the interface language)."""
+
+    date_from = forms.DateField(
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Counted by whole months: the report starts on the first of this month."),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The report ends on the last day of this month."),
+    )
+    network = forms.TypedChoiceField(label=_("Network"), coerce=int)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=settings.LANGUAGES,
+        help_text=_("The report is written in this language, whatever language this page is in."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        networks: list[Network] | None = None,
+        countries: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``networks``: the choices of a network analyst (None: the member's organisation).
+        ``countries`` limits the country choices (all when None)."""
+        super().__init__(*args, **kwargs)
+        self.networks = {n.pk: n for n in networks or []}
+        if networks is None:
+            del self.fields["network"]
+        else:
+            network = cast(forms.TypedChoiceField, self.fields["network"])
+            network.choices = [(n.pk, n.name) for n in networks]
+        shown = [c for c in regions.countries() if countries is None or c in countries]
+        country = cast(forms.ChoiceField, self.fields["country"])
+        country.choices = [("", _("All countries"))] + [(c, c) for c in shown]
+        self.fields["language"].initial = (get_language() or "en")[:2]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if start > end:
+                self.add_error("date_to", _("The end is before the start."))
+            elif month_span(start, end) > MAX_MONTHS:
+                self.add_error(
+                    "date_to",
+                    _("A report covers at most %(months)d months.") % {"months": MAX_MONTHS},
+                )
+        return data
+
+    def chosen_network(self) -> Network | None:
+        value = self.cleaned_data.get("network")
+        return self.networks.get(value) if value is not None else None

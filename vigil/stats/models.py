@@ -83,3 +83,60 @@ class CrossReport(models.Model):
 
     def __str__(self) -> str:
         return f"cross-report {self.event_id}"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportJob(models.Model):
+    """One advocacy report asked for by a member (``stats.report``): its settings, its
+    progress, and the names of the generated files in the default storage.
+
+    The files hold aggregates after disclosure control only, so they are not sealed;
+    they get random names and are deleted with the job after a few days
+    (``STATS_REPORT_KEEP_DAYS``, default 7).
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    country = models.CharField(max_length=2, blank=True)
+    date_from = models.DateField()
+    date_to = models.DateField()
+    language = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    steps_total = models.PositiveSmallIntegerField(default=1)
+    docx_name = models.CharField(max_length=200, blank=True)
+    pdf_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_by", "organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ReportStatus.DONE:
+            return 100
+        return min(100, 100 * self.steps_done // max(self.steps_total, 1))
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {ReportStatus.QUEUED, ReportStatus.RUNNING}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.stats import views
+from vigil.stats import views, views_report
 
 app_name = "stats"
 
@@ -9,4 +9,8 @@ urlpatterns = [
     path("stats/export.csv", views.export_csv, name="export_csv"),
     path("stats/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("stats/network/", views.network_settings, name="network_settings"),
+    path("stats/report/", views_report.report_new, name="report_new"),
+    path("stats/report/<int:pk>/", views_report.report_status, name="report_status"),
+    path("stats/report/<int:pk>/report.docx", views_report.report_docx, name="report_docx"),
+    path("stats/report/<int:pk>/report.pdf", views_report.report_pdf, name="report_pdf"),
 ]

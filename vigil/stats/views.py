@@ -54,25 +54,25 @@ def _figures(scope: Scope, filters: Filters, unit: Unit, depth: int | None) -> d
     def one(dim: Dim, counted: Unit = unit) -> SafeTable:
         return aggregate.table(scope, counted, Group(dim, depth), None, filters)
 
-    response = aggregate.response_figures(scope, filters)
-    return {
-        "key_figures": [
-            (u.label, value) for u, value in aggregate.key_figures(scope, filters).items()
-        ],
-        "charts": [
-            _chart(_("Trend by month"), one(Dim.MONTH), "columns"),
-            _chart(_("Act types"), one(Dim.ACT_TYPE)),
-            _chart(_("Perpetrator types"), one(Dim.PERPETRATOR_TYPE)),
-            _chart(_("Regions"), one(Dim.REGION)),
-        ],
-        "response": response,
-        "response_charts": [
-            _chart(_("Time to first contact"), response.contact_bands),
-            _chart(_("Legal support"), response.legal),
-            _chart(_("Responses by type"), one(Dim.INTERVENTION_TYPE, Unit.INCIDENTS)),
-            _chart(_("Case outcomes"), one(Dim.CASE_OUTCOME, Unit.INCIDENTS)),
-        ],
-    }
+    with aggregate.shared_totals():  # the key figures' totals serve every table below
+        key_figures = aggregate.key_figures(scope, filters)
+        response = aggregate.response_figures(scope, filters)
+        return {
+            "key_figures": [(u.label, value) for u, value in key_figures.items()],
+            "charts": [
+                _chart(_("Trend by month"), one(Dim.MONTH), "columns"),
+                _chart(_("Act types"), one(Dim.ACT_TYPE)),
+                _chart(_("Perpetrator types"), one(Dim.PERPETRATOR_TYPE)),
+                _chart(_("Regions"), one(Dim.REGION)),
+            ],
+            "response": response,
+            "response_charts": [
+                _chart(_("Time to first contact"), response.contact_bands),
+                _chart(_("Legal support"), response.legal),
+                _chart(_("Responses by type"), one(Dim.INTERVENTION_TYPE, Unit.INCIDENTS)),
+                _chart(_("Case outcomes"), one(Dim.CASE_OUTCOME, Unit.INCIDENTS)),
+            ],
+        }
 
 
 @require_GET

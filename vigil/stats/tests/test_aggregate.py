@@ -243,3 +243,32 @@ def test_it_suppresses_small_cells_in_published_tables(world: World, data: Data)
     assert [v for _h, v in table.series()] == [None, 0, None]
     assert table.total == 6
     assert [h.code for h in table.rows] == ["2025-01", "2025-02", "2025-03"]
+
+
+def test_it_counts_by_year_quarter_and_month_alike_on_every_database(
+    world: World, data: Data
+) -> None:
+    """Month and year use the database's own date functions (see ``_NativeTrunc``)."""
+    scope = org_scope(world)
+    assert by_code(count(scope, Unit.ACTS, Group(Dim.YEAR))) == {"2025-01": 6}  # 2025
+    quarters = count(scope, Unit.INCIDENTS, Group(Dim.QUARTER))
+    assert [(key.isoformat(), quarters.cell(key)) for key in quarters.row_keys] == [
+        ("2025-01-01", 3)
+    ]
+    by_month = count(scope, Unit.ACTS, Group(Dim.MONTH), Group(Dim.YEAR))
+    assert by_month.cell(datetime.date(2025, 3, 1), datetime.date(2025, 1, 1)) == 2
+    assert by_month.total == 6
+
+
+def test_it_counts_distinct_units_only_where_a_grouping_repeats_rows(
+    world: World, data: Data, django_assert_max_num_queries: object
+) -> None:
+    """E3 has two perpetrator types: its two acts count once in each, never twice in one."""
+    scope = org_scope(world)
+    perpetrators = by_code(count(scope, Unit.ACTS, Group(Dim.PERPETRATOR_TYPE)))
+    assert perpetrators == {"PERP.POLICE.PATROL": 5, "PERP.POLICE.DRUG": 3}
+    with aggregate.shared_totals():
+        aggregate.key_figures(scope)
+        with django_assert_max_num_queries(3):  # type: ignore[operator]
+            table = count(scope, Unit.ACTS, Group(Dim.REGION))  # the total is reused
+    assert table.total == 6
