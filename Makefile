@@ -23,10 +23,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create the virtual environment and install dependencies
 
-system-deps: ## install Debian packages the tests need (chromium, gettext) when missing
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
-	  else echo "Install chromium, gettext, fonts-dejavu-core and pango (sudo apt-get install chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0)"; exit 1; fi; }
+system-deps: ## install Debian packages the tests need (chromium, gettext, fonts, pango, poppler) when missing
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	  else echo "Install chromium, gettext, fonts-dejavu-core and pango (sudo apt-get install chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)"; exit 1; fi; }
 
 run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
