@@ -275,6 +275,8 @@ REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # --- Statistics -------------------------------------------------------------------
 # Smallest count shown in statistics; smaller non-zero counts are suppressed.
 STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5, minimum=3)
+# Generated advocacy reports (aggregates only) are deleted after this many days.
+STATS_REPORT_KEEP_DAYS = env_int("STATS_REPORT_KEEP_DAYS", 7, minimum=1)
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.

@@ -24,6 +24,7 @@ NAVIGATION = [
     (Perm.LEGAL_AGENDA, "complaints:agenda", _("Deadlines")),
     (Perm.DIRECTORY_VIEW, "complaints:body_list", _("Oversight bodies")),
     (Perm.STATS_VIEW, "stats:dashboard", _("Statistics")),
+    (Perm.STATS_EXPORT, "stats:report_new", _("Advocacy report")),
     (Perm.ACCOUNTABILITY_FIGURES, "complaints:figures", _("Accountability")),
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),

@@ -108,6 +108,11 @@ class Event(SealedRecord):
             models.Index(
                 fields=["organisation", "region", "-number"], name="event_org_region_number"
             ),
+            # Statistics count only recorded, consented incidents (docs/performance.md).
+            models.Index(
+                fields=["organisation", "status", "stats_consent", "start_date", "region"],
+                name="event_stats",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +158,10 @@ class Act(models.Model):
     methods = models.ManyToManyField(Term, blank=True, related_name="+")
     consequences = models.ManyToManyField(Term, blank=True, related_name="+")
     status_at_end = term_fk("act_status")
+
+    class Meta:
+        # Statistics group acts by type per event and count distinct victims.
+        indexes = [models.Index(fields=["event", "act_type", "victim"], name="act_stats")]
 
     def __str__(self) -> str:
         return f"{self.event_id}:{self.act_type_id}"
