@@ -417,3 +417,16 @@ def test_it_adds_complaint_outcomes_when_complaints_were_filed(
     assert "Ответ в срок: 1" in text
     outcomes = next(t for t in tables if t[0][0] == "Тип органа")
     assert outcomes[-1][0] == "Всего" and outcomes[-1][-1] == "1"  # one action with an outcome
+
+
+def test_it_purges_expired_reports_from_the_command_line(
+    world: World, data: Data, signed_in: Any, settings: Any
+) -> None:
+    settings.STATS_MIN_CELL = 1
+    job = generate(signed_in("coordinator"), "en")
+    ReportJob.objects.filter(pk=job.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    out = io.StringIO()
+    call_command("purge_stats_reports", stdout=out)
+    assert "1 report(s) deleted" in out.getvalue()
