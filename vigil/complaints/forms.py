@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import User
+from vigil.cases.forms import OverrideForm as CaseOverrideForm
 from vigil.complaints import letters
 from vigil.complaints.models import (
     ActionType,
@@ -225,23 +226,12 @@ class ShareConsentForm(forms.Form):
         return self.cleaned_data["decision"] == GRANTED
 
 
-REASON_REQUIRED = _("Give a reason of at least 10 characters for overriding her decision.")
+class OverrideForm(CaseOverrideForm):
+    """The same rules as overriding a contact refusal; only the question differs."""
 
-
-class OverrideForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for filing without her consent"),
-        error_messages={"required": REASON_REQUIRED},
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        help_text=_("At least 10 characters. The reason is sealed; the override is audited."),
-    )
-
-    def clean_reason(self) -> str:
-        value = (self.cleaned_data.get("reason") or "").strip()
-        if len(value) < 10:
-            raise forms.ValidationError(REASON_REQUIRED)
-        return value
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Reason for filing without her consent")
 
 
 class LetterForm(forms.Form):
