@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.accounts.models import Membership, User
 from vigil.cases import actions, consent, services, transitions
 from vigil.cases.forms import (
     AssessmentForm,
@@ -39,24 +38,10 @@ from vigil.cases.forms import (
 from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
 from vigil.complaints.agenda import my_deadlines
 from vigil.incidents.models import Event
+from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.vault import sealing
 from vigil.vault.crypto import CryptoError
-
-GET_POST = ["GET", "POST"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _data(request: HttpRequest) -> Any:
-    """Bound data on POST (even when every checkbox is empty), None on GET."""
-    return request.POST if request.method == "POST" else None
 
 
 def _to_case(case: Case) -> HttpResponse:
@@ -103,10 +88,10 @@ def open_case(request: HttpRequest) -> HttpResponse:
     only = list(victims[:2])
     if len(only) == 1:
         initial["client"] = only[0].pk
-    form = OpenCaseForm(_data(request), victims=victims, team=team, initial=initial)
+    form = OpenCaseForm(form_data(request), victims=victims, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         new = actions.open_case(
-            _user(request),
+            acting_user(request),
             form.cleaned_data["client"],
             incidents=[event],
             assignees=form.cleaned_data["assignees"],
@@ -197,7 +182,7 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
         "consents": services.consent_summary(case.client),
         "next_statuses": next_statuses(case),
         "closable": case.status in transitions.CLOSABLE,
-        "can_approve": policy.can(_membership(request), Perm.APPROVE_CLOSURE),
+        "can_approve": policy.can(acting_membership(request), Perm.APPROVE_CLOSURE),
         "note_form": NoteForm(),
         "task_form": TaskForm(team=team),
     }
@@ -238,7 +223,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _refusal(case, to_status))
         return _to_case(case)
     try:
-        actions.transition(_user(request), case, to_status)
+        actions.transition(acting_user(request), case, to_status)
     except actions.TransitionError:
         # Someone else moved the case between the page load and this post.
         case.refresh_from_db(fields=["status"])
@@ -255,7 +240,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 def closure(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     closable = case.status in transitions.CLOSABLE
-    form = ClosureForm(_data(request), organisation_id=case.organisation_id)
+    form = ClosureForm(form_data(request), organisation_id=case.organisation_id)
     if request.method == "POST":
         if not closable:
             messages.error(
@@ -267,7 +252,7 @@ def closure(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.request_closure(
-                    _user(request), case, form.checklist(), form.cleaned_data["outcome"]
+                    acting_user(request), case, form.checklist(), form.cleaned_data["outcome"]
                 )
             except actions.TransitionError:
                 form.add_error(None, _("Confirm every item of the checklist."))
@@ -294,7 +279,7 @@ def approve_closure(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Closure of this case has not been requested."))
         return _to_case(case)
     try:
-        actions.approve_closure(_user(request), _membership(request), case)
+        actions.approve_closure(acting_user(request), acting_membership(request), case)
     except PermissionError as exc:
         raise PermissionDenied from exc
     messages.success(request, _("Case closed."))
@@ -308,7 +293,7 @@ def reject_closure(request: HttpRequest, pk: int) -> HttpResponse:
     if not _awaiting_approval(case):
         messages.error(request, _("Closure of this case has not been requested."))
         return _to_case(case)
-    actions.reject_closure(_user(request), case)
+    actions.reject_closure(acting_user(request), case)
     messages.success(request, _("Closure rejected; the case stays open."))
     return _to_case(case)
 
@@ -318,7 +303,7 @@ def reject_closure(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.APPROVE_CLOSURE)
     try:
-        actions.reopen(_user(request), case)
+        actions.reopen(acting_user(request), case)
     except actions.TransitionError:
         messages.error(request, _("Only a closed case can be reopened."))
     else:
@@ -335,9 +320,9 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     team = services.case_team(case.organisation_id)
     initial = {"assignees": list(case.assignees.values_list("pk", flat=True))}
-    form = AssignForm(_data(request), team=team, initial=initial)
+    form = AssignForm(form_data(request), team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.assign(_user(request), case, form.cleaned_data["assignees"])
+        actions.assign(acting_user(request), case, form.cleaned_data["assignees"])
         messages.success(request, _("Assignment saved."))
         return _to_case(case)
     return _form_page(request, case, form, _("Who works on this case"), "cases:assign")
@@ -354,10 +339,10 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         "needs_notes": sealed.get("needs_notes", ""),
         "plan": sealed.get("plan", ""),
     }
-    form = AssessmentForm(_data(request), organisation_id=case.organisation_id, initial=initial)
+    form = AssessmentForm(form_data(request), organisation_id=case.organisation_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         actions.set_assessment(
-            _user(request),
+            acting_user(request),
             case,
             key,
             needs=form.cleaned_data["needs"],
@@ -373,10 +358,10 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.CASE_EDIT)
 def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
-    form = TaskForm(_data(request), team=services.case_team(case.organisation_id))
+    form = TaskForm(form_data(request), team=services.case_team(case.organisation_id))
     if request.method == "POST" and form.is_valid():
         actions.add_task(
-            _user(request),
+            acting_user(request),
             case,
             policy.data_key(request, case),
             title=form.cleaned_data["title"],
@@ -404,7 +389,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     if task is None:
         raise Http404
     if task.done_at is None:
-        actions.complete_task(_user(request), task)
+        actions.complete_task(acting_user(request), task)
         messages.success(request, _("Task marked as done."))
     else:
         messages.info(request, _("This task was already done."))
@@ -415,10 +400,10 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.CASE_EDIT)
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
-    form = NoteForm(_data(request))
+    form = NoteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         actions.add_note(
-            _user(request), case, policy.data_key(request, case), form.cleaned_data["body"]
+            acting_user(request), case, policy.data_key(request, case), form.cleaned_data["body"]
         )
         messages.success(request, _("Note added."))
         return _to_case(case)
@@ -429,11 +414,11 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.CASE_EDIT)
 def add_intervention(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
-    form = InterventionForm(_data(request), organisation_id=case.organisation_id)
+    form = InterventionForm(form_data(request), organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         actions.add_intervention(
-            _user(request),
+            acting_user(request),
             case,
             policy.data_key(request, case),
             intervention_type=data["intervention_type"],
@@ -455,10 +440,10 @@ def add_intervention(request: HttpRequest, pk: int) -> HttpResponse:
 def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
     perm = Perm.CASE_EDIT if request.method == "POST" else Perm.CASE_VIEW
     case = policy.get_case_for_user(request, pk, perm)
-    form = ConsentForm(_data(request))
+    form = ConsentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         consent.record_consent(
-            _user(request),
+            acting_user(request),
             case.client,
             form.cleaned_data["purpose"],
             form.granted,
@@ -480,7 +465,7 @@ def _contact_basis(request: HttpRequest, case: Case, may_override: bool) -> str 
     try:
         consent.require(case.client, ConsentPurpose.FOLLOW_UP)
     except consent.ConsentMissing:
-        if may_override and services.has_recent_override(case, _user(request)):
+        if may_override and services.has_recent_override(case, acting_user(request)):
             return "override"
         return None
     return "consent"
@@ -490,17 +475,17 @@ def _contact_basis(request: HttpRequest, case: Case, may_override: bool) -> str 
 @policy.staff_view(Perm.CASE_VIEW)
 def contact(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk)
-    may_override = policy.can(_membership(request), Perm.OVERRIDE_CONSENT)
+    may_override = policy.can(acting_membership(request), Perm.OVERRIDE_CONSENT)
     if request.method == "POST" and not may_override:
         raise PermissionDenied
     basis = _contact_basis(request, case, may_override)
     if request.method == "POST" and basis is not None:
         return redirect("cases:contact", pk=case.pk)  # nothing to override
-    form = OverrideForm(_data(request)) if may_override and basis is None else None
+    form = OverrideForm(form_data(request)) if may_override and basis is None else None
     if request.method == "POST" and form is not None and form.is_valid():
         services.override_contact(
-            _user(request),
-            _membership(request),
+            acting_user(request),
+            acting_membership(request),
             case,
             policy.data_key(request, case),
             form.cleaned_data["reason"],
@@ -511,7 +496,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
     if basis is not None:
         person_key = policy.data_key(request, case.client)
         details = sealing.open_json(person_key, case.client.sealed, {})
-        services.reveal_contact(_user(request), case, basis=basis)
+        services.reveal_contact(acting_user(request), case, basis=basis)
     context = {
         "case": case,
         "basis": basis,
@@ -548,7 +533,7 @@ def _case_key(request: HttpRequest, case: Case) -> bytes:
 
 @policy.staff_view(Perm.MY_WORK)
 def my_work(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     cases = policy.cases_for(request, Perm.MY_WORK)
     my_cases = (
         cases.filter(assignees=user)
@@ -562,7 +547,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:MY_WORK_LIMIT]
     )
     awaiting = None
-    if policy.can(_membership(request), Perm.APPROVE_CLOSURE):
+    if policy.can(acting_membership(request), Perm.APPROVE_CLOSURE):
         awaiting = (
             cases.filter(closure_requested_at__isnull=False, status__in=transitions.CLOSABLE)
             .select_related("client", "closure_requested_by")

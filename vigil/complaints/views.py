@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.accounts.models import Membership, User
+from vigil.accounts.models import User
 from vigil.cases import consent
 from vigil.cases.models import Case
 from vigil.complaints import access, actions, letters, transitions
@@ -45,24 +45,12 @@ from vigil.complaints.models import (
     OversightBody,
 )
 from vigil.incidents.models import Act, Event
+from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.vault import sealing
 from vigil.vault.crypto import CryptoError
 
-GET_POST = ["GET", "POST"]
 AGENDA_PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def _data(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _to_action(action: LegalAction) -> HttpResponse:
@@ -112,7 +100,7 @@ def _lawyers(organisation_id: int) -> QuerySet[User]:
 
 def _action_form(request: HttpRequest, case: Case, **kwargs: Any) -> LegalActionForm:
     return LegalActionForm(
-        _data(request),
+        form_data(request),
         bodies=_bodies(request, case),
         acts=_acts(case),
         grounds=_grounds(case),
@@ -149,7 +137,7 @@ def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "rows": rows,
         "today": timezone.localdate(),
-        "can_draft": access.can(_membership(request), Perm.LEGAL_DRAFT),
+        "can_draft": access.can(acting_membership(request), Perm.LEGAL_DRAFT),
     }
     return render(request, "complaints/case_actions.html", context)
 
@@ -159,12 +147,12 @@ def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_case(request, pk, Perm.LEGAL_DRAFT)
     initial: dict[str, Any] = {}
-    if _membership(request).role in LAWYER_ROLES:
+    if acting_membership(request).role in LAWYER_ROLES:
         initial["lawyer"] = request.user.pk
     form = _action_form(request, case, initial=initial)
     if request.method == "POST" and form.is_valid():
         action = actions.create_action(
-            _user(request), case, policy.data_key(request, case), _draft(form)
+            acting_user(request), case, policy.data_key(request, case), _draft(form)
         )
         messages.success(request, _("Draft %(code)s created.") % {"code": action.code})
         return _to_action(action)
@@ -193,7 +181,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = _action_form(request, action.case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.update_draft(_user(request), action, key, _draft(form))
+        actions.update_draft(acting_user(request), action, key, _draft(form))
         messages.success(request, _("Draft saved."))
         return _to_action(action)
     context = {"case": action.case, "action": action, "form": form, "title": _("Edit the draft")}
@@ -210,7 +198,7 @@ def _ancestors(action: LegalAction) -> list[LegalAction]:
 
 
 def _detail_context(request: HttpRequest, action: LegalAction) -> dict[str, Any]:
-    membership = _membership(request)
+    membership = acting_membership(request)
     key = policy.data_key(request, action.case)
     sealed = sealing.open_json(key, action.sealed, {})
     today = timezone.localdate()
@@ -280,11 +268,11 @@ def action_file(request: HttpRequest, pk: int) -> HttpResponse:
     if actions.consent_basis(action) is None:
         messages.error(request, _refusal(action))
         return _to_action(action)
-    form = FileForm(_data(request), initial={"submitted_on": timezone.localdate()})
+    form = FileForm(form_data(request), initial={"submitted_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             filed = actions.file_action(
-                _user(request),
+                acting_user(request),
                 action,
                 policy.data_key(request, action.case),
                 submitted_on=form.cleaned_data["submitted_on"],
@@ -323,7 +311,7 @@ def share_consent(request: HttpRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
     form = ShareConsentForm(request.POST)
     if form.is_valid():
-        actions.record_share_consent(_user(request), action, form.granted)
+        actions.record_share_consent(acting_user(request), action, form.granted)
         messages.success(request, _("Her decision has been recorded."))
     else:
         messages.error(request, _("Choose her decision."))
@@ -344,8 +332,8 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "complaints/action_detail.html", context, status=400)
     try:
         actions.override_consent(
-            _user(request),
-            _membership(request),
+            acting_user(request),
+            acting_membership(request),
             action,
             policy.data_key(request, action.case),
             form.cleaned_data["reason"],
@@ -366,10 +354,10 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     if action.status != ActionStatus.SUBMITTED:
         messages.error(request, _("Only a submitted action can be acknowledged."))
         return _to_action(action)
-    form = AcknowledgeForm(_data(request), initial={"acknowledged_on": timezone.localdate()})
+    form = AcknowledgeForm(form_data(request), initial={"acknowledged_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         actions.acknowledge(
-            _user(request),
+            acting_user(request),
             action,
             policy.data_key(request, action.case),
             on=form.cleaned_data["acknowledged_on"],
@@ -394,10 +382,10 @@ def response(request: HttpRequest, pk: int) -> HttpResponse:
         "outcomes": list(action.outcomes.values_list("outcome", flat=True)),
         "summary": sealing.open_json(key, action.sealed, {}).get("response_summary", ""),
     }
-    form = ResponseForm(_data(request), initial=initial, submitted_on=action.submitted_on)
+    form = ResponseForm(form_data(request), initial=initial, submitted_on=action.submitted_on)
     if request.method == "POST" and form.is_valid():
         actions.record_response(
-            _user(request),
+            acting_user(request),
             action,
             key,
             response=form.cleaned_data["response"],
@@ -418,7 +406,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This action cannot be appealed now."))
         return _to_action(action)
     form = AppealForm(
-        _data(request),
+        form_data(request),
         bodies=_bodies(request, action.case),
         lawyers=_lawyers(action.organisation_id),
         initial={"lawyer": action.lawyer_id},
@@ -426,7 +414,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         child = actions.appeal(
-            _user(request),
+            acting_user(request),
             action,
             policy.data_key(request, action.case),
             actions.Draft(
@@ -447,7 +435,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     try:
-        actions.close(_user(request), action)
+        actions.close(acting_user(request), action)
     except actions.TransitionError:
         messages.error(request, _("This action is already closed."))
     else:
@@ -482,7 +470,7 @@ def _letter_input(request: HttpRequest, action: LegalAction, language: str) -> l
         incidents.append(letters.IncidentFacts(event, sealed, perpetrators))
     identified = actions.identity_consented(action)
     legal_name = str(_open(request, case.client).get("legal_name") or "") if identified else ""
-    lawyer = action.lawyer or _user(request)
+    lawyer = action.lawyer or acting_user(request)
     return letters.LetterInput(
         action=action,
         language=language,
@@ -524,7 +512,7 @@ def generate_letter(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             content = letters.render_pdf(values)
         actions.store_letter(
-            _user(request),
+            acting_user(request),
             action,
             case_key,
             format=fmt,
@@ -547,7 +535,7 @@ CONTENT_TYPES: dict[str, str] = {
 def download_letter(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     letter = access.get_letter(request, pk)
     key = policy.data_key(request, letter.action.case)
-    actions.record_letter_download(_user(request), letter)
+    actions.record_letter_download(acting_user(request), letter)
     response = StreamingHttpResponse(
         sealing.open_file(key, letter.stored_name), content_type=CONTENT_TYPES[letter.format]
     )

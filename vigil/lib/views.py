@@ -1,0 +1,29 @@
+"""Small helpers shared by the staff views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from vigil.accounts.models import Membership, User
+
+GET_POST = ["GET", "POST"]
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in staff user (views run behind policy.staff_view)."""
+    return request.user  # type: ignore[return-value]
+
+
+def acting_membership(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+def form_data(request: HttpRequest) -> Any:
+    """Bound data on POST (even when every checkbox is empty), None on GET.
+
+    ``request.POST or None`` would leave a form unbound when every field of a
+    POST is empty, so its errors would never show.
+    """
+    return request.POST if request.method == "POST" else None
