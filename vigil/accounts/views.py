@@ -30,6 +30,7 @@ from vigil.accounts.forms import (
 from vigil.accounts.middleware import LOGIN_AT
 from vigil.accounts.models import Membership, User
 from vigil.audit.models import AuditEvent
+from vigil.lib.views import form_data
 from vigil.policy import Perm
 from vigil.vault import crypto, keys
 from vigil.vault import session as vault_session
@@ -40,7 +41,7 @@ SETUP_DEVICE = "otp_setup_device"
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request.POST or None)
+    form = LoginForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         _hide_client_fingerprint(request)
         user = authenticate(
@@ -83,7 +84,7 @@ def _complete_password_step(request: HttpRequest, user: User, password: str) -> 
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
         for device in devices_for_user(request.user, confirmed=True):
@@ -103,7 +104,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     if any(devices_for_user(request.user, confirmed=True)):
         return redirect("accounts:otp_verify")
     device = _pending_device(request)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             actions.confirm_totp(request.user, device)  # type: ignore[arg-type]
@@ -153,7 +154,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     if not request.user.is_verified():  # type: ignore[attr-defined]
         return policy.staff_ready(request) or redirect("home")
-    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    form = PasswordChangeForm(request.user, form_data(request))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         actions.change_own_password(
             request.user,  # type: ignore[arg-type]
@@ -196,7 +197,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.MANAGE_MEMBERS)
 def member_create(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
-    form = MemberCreateForm(request.POST or None)
+    form = MemberCreateForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         vault = request.vault  # type: ignore[attr-defined]
         org_private = (
@@ -227,7 +228,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.MANAGE_MEMBERS)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = policy.get_member_for_coordinator(request, pk)
-    form = RoleForm(request.POST or None, initial={"role": member.role})
+    form = RoleForm(form_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         actions.change_role(request.user, request.vault, member, form.cleaned_data["role"])  # type: ignore[arg-type, attr-defined]
         messages.success(request, _("Role changed."))
@@ -300,7 +301,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.RECOVER_KEYS)
 def recover(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
-    form = RecoveryForm(request.POST or None)
+    form = RecoveryForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             org_private = actions.recover_with_phrase(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil import policy
+from vigil.lib.views import form_data
 from vigil.policy import Perm
 from vigil.vocab import actions
 from vigil.vocab.forms import LocalTermForm, TermTextsForm, tree_order
@@ -72,7 +73,7 @@ def term_list(request: HttpRequest, term_list: str) -> HttpResponse:
 def add(request: HttpRequest, term_list: str) -> HttpResponse:
     name = _list_name(term_list)
     membership = request.membership  # type: ignore[attr-defined]
-    form = LocalTermForm(term_list, membership.organisation_id, request.POST or None)
+    form = LocalTermForm(term_list, membership.organisation_id, form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             term = actions.add_local_term(
@@ -98,7 +99,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     term = get_local_term_for_coordinator(request, pk)
     if request.method == "POST" and request.POST.get("set_active") in {"0", "1"}:
         return _set_active(request, term, request.POST["set_active"] == "1")
-    form = TermTextsForm(request.POST or None, initial=TermTextsForm.initial_for(term))
+    form = TermTextsForm(form_data(request), initial=TermTextsForm.initial_for(term))
     if request.method == "POST" and form.is_valid():
         actions.update_local_term(
             request.user,  # type: ignore[arg-type]

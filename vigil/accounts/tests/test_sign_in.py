@@ -210,3 +210,11 @@ def test_it_stops_a_deactivated_member(world: World, signed_in) -> None:  # type
     client = signed_in("lawyer")
     actions.set_active(world["coordinator"].user, world["lawyer"].membership, False)
     assert client.get("/").status_code == 403
+
+
+def test_it_says_what_is_missing_when_the_code_is_left_empty(world: World) -> None:
+    client = Client()
+    _password_step(client, "a-caseworker")
+    response = client.post("/accounts/2fa/", {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
