@@ -13,7 +13,7 @@ def no_client_ip(request: HttpRequest) -> None:
 
 
 def cooloff(request: HttpRequest | None = None) -> timedelta:
-    # Each lockout lasts 15 minutes; further failures while locked extend it.
+    # Each lockout lasts 15 minutes from the last failed attempt.
     return timedelta(minutes=15)
 
 
