@@ -34,7 +34,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import common
+from bench import common, pgdb
+
+PG_PREFIX = "vigil_bench"
 
 TITLE = "Cases and incidents (issue 3)"
 
@@ -79,23 +81,13 @@ def run() -> common.Report:
     results: dict[str, Any] = {}
     for name in DATABASES:
         url = None if name == "sqlite" else PG_URL
-        if url is not None and not _postgres_reachable(url):
+        if url is not None and not pgdb.reachable(url):
             common.progress(f"cases: PostgreSQL at {urlsplit(url).hostname} unreachable; skipped")
             continue
         results[name] = _run_worker(name, url)
         _tables(report, results[name])
     report.data = results
     return report
-
-
-def _postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(_maintenance_dsn(url), connect_timeout=3):
-            return True
-    except Exception:
-        return False
 
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
@@ -175,18 +167,13 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
-def _maintenance_dsn(url: str) -> str:
-    parts = urlsplit(url)
-    return parts._replace(path="/postgres").geturl()
-
-
 # --- worker: one database, every step ----------------------------------------------------------
 
 
 def worker(name: str) -> dict[str, Any]:
     url = os.environ["DATABASE_URL"]
     if url.startswith("postgres"):
-        _recreate_postgres(url)
+        pgdb.recreate(url, PG_PREFIX)
     common.setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -214,7 +201,7 @@ def worker(name: str) -> dict[str, Any]:
         steps.append(step)
     if url.startswith("postgres") and not os.environ.get("BENCH_CASES_KEEP"):
         connection.close()
-        _drop_postgres(url)
+        pgdb.drop(url, PG_PREFIX)
     return {"database": label, "steps": steps}
 
 
@@ -226,35 +213,6 @@ def _pg_version(connection: Any) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return str(cursor.fetchone()[0]).split()[0]
-
-
-def _dbname(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("vigil_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: the bench database must be vigil_bench*")
-    return name
-
-
-def _recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = _dbname(url)
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_dbname(url)))
-        )
 
 
 def _setup() -> dict[str, Any]:

@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import common
+from bench import common, pgdb
+
+PG_PREFIX = "vigil_report_bench"
 
 TITLE = "Statistics (issue 5)"
 
@@ -87,7 +89,7 @@ def run() -> common.Report:
     results: dict[str, Any] = {}
     for name in DATABASES:
         url = None if name == "sqlite" else PG_URL
-        if url is not None and not _postgres_reachable(url):
+        if url is not None and not pgdb.reachable(url):
             common.progress(f"stats: PostgreSQL at {urlsplit(url).hostname} unreachable; skipped")
             continue
         results[name] = _run_worker(name, url)
@@ -97,16 +99,6 @@ def run() -> common.Report:
     _writer_table(report, results["writers"])
     report.data = results
     return report
-
-
-def _postgres_reachable(url: str) -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(_maintenance_dsn(url), connect_timeout=3):
-            return True
-    except Exception:
-        return False
 
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
@@ -272,10 +264,6 @@ def _writers() -> dict[str, Any]:
     return results
 
 
-def _maintenance_dsn(url: str) -> str:
-    return urlsplit(url)._replace(path="/postgres").geturl()
-
-
 # --- worker: one database -------------------------------------------------------------------
 
 
@@ -286,8 +274,8 @@ def _say(name: str, message: str) -> None:
 def worker(name: str) -> dict[str, Any]:
     url = os.environ["DATABASE_URL"]
     reuse = KEEP
-    if url.startswith("postgres") and not (reuse and _database_exists(url)):
-        _recreate_postgres(url)
+    if url.startswith("postgres") and not (reuse and pgdb.exists(url, PG_PREFIX)):
+        pgdb.recreate(url, PG_PREFIX)
     common.setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -307,7 +295,7 @@ def worker(name: str) -> dict[str, Any]:
     result["exports"] = _exports(name, client)
     if url.startswith("postgres") and not KEEP:
         connection.close()
-        _drop_postgres(url)
+        pgdb.drop(url, PG_PREFIX)
     return result
 
 
@@ -317,43 +305,6 @@ def _version(connection: Any) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         return str(cursor.fetchone()[0]).split()[0]
-
-
-def _dbname(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("vigil_report_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: the database must be vigil_report_bench*")
-    return name
-
-
-def _database_exists(url: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_dbname(url)])
-        return row.fetchone() is not None
-
-
-def _recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = _dbname(url)
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(_dbname(url)))
-        )
 
 
 def _setup() -> dict[str, Any]:
