@@ -34,7 +34,8 @@ run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 	@echo
 	@echo "Vigil is starting. Sign in at http://$(HOST):$(PORT)/accounts/login/"
 	@echo "(a demo account above, e.g. svitlo-coordinator; password and TOTP secrets are printed above)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "The task worker (reports, reminders) runs beside the server; Ctrl-C stops both."
+	$(DEV_ENV) $(BIN)/python scripts/serve.py $(HOST):$(PORT)
 
 demo-code: venv ## print the current TOTP code of a demo user: make demo-code USER=svitlo-coordinator
 	@$(DEV_ENV) $(BIN)/python manage.py demo_totp $(USER)

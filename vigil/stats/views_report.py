@@ -10,6 +10,7 @@ reports (another member's is 404).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -26,6 +27,8 @@ from vigil.stats.forms import ReportForm
 from vigil.stats.models import ReportJob, ReportStatus
 
 logger = logging.getLogger(__name__)
+
+WORKER_GRACE = timedelta(minutes=1)
 
 RECENT = 10
 CONTENT_TYPES = {
@@ -94,7 +97,15 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.STATS_EXPORT)
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     job = access.get_report_job(request, pk)
-    context = {"job": job, "expired": job.expires_at <= timezone.now()}
+    now = timezone.now()
+    context = {
+        "job": job,
+        "expired": job.expires_at <= now,
+        # A job still queued after a minute means no worker is running: say so
+        # instead of letting the page reload forever.
+        "no_worker": job.status == ReportStatus.QUEUED
+        and job.created_at <= now - WORKER_GRACE,
+    }
     return render(request, "stats/report_status.html", context)
 
 
