@@ -21,7 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def worker_command(python: str = sys.executable) -> list[str]:
     """The worker exactly as `make run` starts it (tests run this same command)."""
-    return [python, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--no-startup-delay", "--interval", "1"]
+    return [
+        python,
+        str(ROOT / "manage.py"),
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "1",
+    ]
 
 
 def web_command(address: str, python: str = sys.executable) -> list[str]:

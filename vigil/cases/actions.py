@@ -23,6 +23,10 @@ class TransitionError(Exception):
     pass
 
 
+class ClosureBlocked(TransitionError):
+    """Closure cannot be approved yet: tasks are open or checklist items unanswered."""
+
+
 @dataclass(frozen=True)
 class NewCase:
     case: Case
@@ -125,6 +129,12 @@ def approve_closure(acting_user: User, acting_membership: Membership, case: Case
     if case.closure_requested_at is None:
         raise TransitionError("closure was not requested")
     with transaction.atomic():
+        # Checked under the lock: a task added while the coordinator read the page counts.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.tasks.filter(done_at__isnull=True).exists() or transitions.unanswered_checklist(
+            locked.closure_checklist
+        ):
+            raise ClosureBlocked("open tasks or unanswered checklist items")
         _move(acting_user, case, CaseStatus.CLOSED)
         record(acting_user, "case.closure_approve", organisation=case.organisation, target=case)
 

@@ -32,3 +32,8 @@ CLOSURE_CHECKLIST = [
 
 def allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+def unanswered_checklist(answers: dict[str, bool]) -> list[str]:
+    """Checklist keys not confirmed in ``answers`` (items added since the request count)."""
+    return [key for key, _label in CLOSURE_CHECKLIST if not answers.get(key)]

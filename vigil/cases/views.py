@@ -154,6 +154,16 @@ def next_statuses(case: Case) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in CaseStatus.choices if value in allowed]
 
 
+def _closure_answers(case: Case) -> list[tuple[str, bool]]:
+    """Each checklist item with whether the closure request confirmed it."""
+    if case.closure_requested_at is None:
+        return []
+    return [
+        (str(label), bool(case.closure_checklist.get(key)))
+        for key, label in transitions.CLOSURE_CHECKLIST
+    ]
+
+
 def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, Any]:
     today = timezone.localdate()
     sealed = sealing.open_json(key, case.sealed, {})
@@ -167,6 +177,9 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
     overrides = case.overrides.select_related("coordinator").order_by("-at", "-pk")
     incidents = list(case.incidents.order_by("number"))
     team = services.case_team(case.organisation_id)
+    task_rows = _task_rows(tasks, key, today)
+    open_task_count = sum(1 for row in task_rows if row.task.done_at is None)
+    answers = _closure_answers(case)
     return {
         "case": case,
         "needs_notes": sealed.get("needs_notes", ""),
@@ -175,7 +188,7 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
         "history": list(case.history.select_related("by")),
         "incidents": [(e, _event_title(request, e)) for e in incidents],
         "assignees": list(case.assignees.order_by("username")),
-        "tasks": _task_rows(tasks, key, today),
+        "tasks": task_rows,
         "notes": [Sealed(n, sealing.open_text(key, n.sealed)) for n in notes],
         "interventions": [Sealed(i, sealing.open_text(key, i.sealed)) for i in interventions],
         "overrides": [Sealed(o, sealing.open_text(key, o.sealed_reason)) for o in overrides],
@@ -183,6 +196,9 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
         "next_statuses": next_statuses(case),
         "closable": case.status in transitions.CLOSABLE,
         "can_approve": policy.can(acting_membership(request), Perm.APPROVE_CLOSURE),
+        "closure_answers": answers,
+        "open_task_count": open_task_count,
+        "closure_blocked": bool(open_task_count) or not all(ok for _label, ok in answers),
         "note_form": NoteForm(),
         "task_form": TaskForm(team=team),
     }
@@ -282,6 +298,15 @@ def approve_closure(request: HttpRequest, pk: int) -> HttpResponse:
         actions.approve_closure(acting_user(request), acting_membership(request), case)
     except PermissionError as exc:
         raise PermissionDenied from exc
+    except actions.ClosureBlocked:
+        messages.error(
+            request,
+            _(
+                "The case cannot be closed yet: finish or cancel its open tasks and make "
+                "sure every checklist item is answered, or reject the request."
+            ),
+        )
+        return _to_case(case)
     messages.success(request, _("Case closed."))
     return _to_case(case)
 

@@ -103,8 +103,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
         "expired": job.expires_at <= now,
         # A job still queued after a minute means no worker is running: say so
         # instead of letting the page reload forever.
-        "no_worker": job.status == ReportStatus.QUEUED
-        and job.created_at <= now - WORKER_GRACE,
+        "no_worker": job.status == ReportStatus.QUEUED and job.created_at <= now - WORKER_GRACE,
     }
     return render(request, "stats/report_status.html", context)
 

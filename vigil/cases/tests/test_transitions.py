@@ -189,3 +189,53 @@ def test_it_reopens_a_closed_case_for_a_coordinator_only(world: World, signed_in
     response = coordinator.post(f"/cases/{made.case.pk}/reopen/", follow=True)
     assert "Only a closed case can be reopened." in response.content.decode()
     assert moved_to(made)[-1] == "active"
+
+
+def test_it_refuses_to_approve_closure_while_a_task_is_open(world: World, signed_in) -> None:
+    made = make_case(world)
+    activate(world, made)
+    request_closure(signed_in("caseworker"), made)
+    # A task added after the request (or forgotten) keeps the case open.
+    task = case_actions.add_task(
+        world["caseworker"].user,
+        made.case,
+        made.key,
+        title="Call back",
+        due_date=None,
+        assignee=None,
+    )
+    coordinator = signed_in("coordinator")
+    page = coordinator.get(f"/cases/{made.case.pk}/").content.decode()
+    assert "1 task is still open" in page
+    assert f"/cases/{made.case.pk}/closure/approve/" not in page
+    for _key, label in transitions.CLOSURE_CHECKLIST:
+        assert f"Confirmed: {label}" in page
+    response = coordinator.post(f"/cases/{made.case.pk}/closure/approve/", follow=True)
+    assert "cannot be closed yet" in response.content.decode()
+    assert status(made) == CaseStatus.ACTIVE
+    assert not AuditEvent.objects.filter(action="case.closure_approve").exists()
+
+    case_actions.complete_task(world["caseworker"].user, task)
+    page = coordinator.get(f"/cases/{made.case.pk}/").content.decode()
+    assert "still open" not in page
+    coordinator.post(f"/cases/{made.case.pk}/closure/approve/")
+    assert status(made) == CaseStatus.CLOSED
+
+
+def test_it_refuses_to_approve_closure_with_an_unanswered_checklist_item(
+    world: World, signed_in
+) -> None:
+    made = make_case(world)
+    activate(world, made)
+    request_closure(signed_in("caseworker"), made)
+    # As if the item had been added to the checklist after the request was made.
+    answers = {key: True for key, _label in transitions.CLOSURE_CHECKLIST}
+    answers.pop("referrals_followed")
+    Case.objects.filter(pk=made.case.pk).update(closure_checklist=answers)
+    coordinator = signed_in("coordinator")
+    page = coordinator.get(f"/cases/{made.case.pk}/").content.decode()
+    label = dict(transitions.CLOSURE_CHECKLIST)["referrals_followed"]
+    assert f"Not answered:</strong> {label}" in page
+    assert f"/cases/{made.case.pk}/closure/approve/" not in page
+    coordinator.post(f"/cases/{made.case.pk}/closure/approve/")
+    assert status(made) == CaseStatus.ACTIVE

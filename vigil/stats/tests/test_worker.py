@@ -35,7 +35,10 @@ job = actions.request_report(
 tasks.generate_report.enqueue(job.pk)
 print(job.pk)
 """
-JOB_STATUS = "from vigil.stats.models import ReportJob; j = ReportJob.objects.get(pk={pk}); print(j.status, j.percent)"
+JOB_STATUS = (
+    "from vigil.stats.models import ReportJob; "
+    "j = ReportJob.objects.get(pk={pk}); print(j.status, j.percent)"
+)
 
 
 def serve_module() -> ModuleType:
