@@ -7,14 +7,23 @@ import unicodedata
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
 
 from vigil.accounts.models import Membership, Organisation, Role, User
 from vigil.audit.log import record
 from vigil.incidents.models import Event
 from vigil.stats import report
-from vigil.stats.models import CrossReport, Network, NetworkShare, ReportJob
+from vigil.stats.models import (
+    CrossReport,
+    InvitationStatus,
+    Network,
+    NetworkInvitation,
+    NetworkShare,
+    ReportJob,
+)
 
 
 def create_network(
@@ -35,12 +44,110 @@ def _require_coordinator(membership: Membership, organisation_id: int) -> None:
         raise PermissionError("only a coordinator of the organisation may do this")
 
 
+def member_networks(organisation_id: int) -> QuerySet[Network]:
+    """Networks the organisation belongs to: it hosts them or accepted an invitation."""
+    return Network.objects.filter(
+        Q(host_id=organisation_id) | Q(shares__organisation_id=organisation_id)
+    ).distinct()
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[:40] or "network"
+    slug, n = base, 1
+    while Network.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_hosted_network(
+    acting_user: User, acting_membership: Membership, *, name: str
+) -> Network:
+    """A coordinator creates a network hosted by her organisation (its secretariat).
+
+    The host becomes a member that has not opted in yet: sharing its own
+    figures stays a separate, explicit decision.
+    """
+    host = acting_membership.organisation
+    _require_coordinator(acting_membership, host.pk)
+    with transaction.atomic():
+        network = Network.objects.create(name=name.strip(), slug=_free_slug(name), host=host)
+        NetworkShare.objects.create(
+            network=network, organisation=host, opted_in=False, changed_by=acting_user
+        )
+        record(
+            acting_user,
+            "stats.network_create",
+            organisation=host,
+            target=network,
+            slug=network.slug,
+        )
+    return network
+
+
+def invite_organisation(
+    acting_user: User, acting_membership: Membership, network: Network, organisation: Organisation
+) -> NetworkInvitation:
+    """The host's coordinator invites another organisation (again, after a decline)."""
+    _require_coordinator(acting_membership, network.host_id)
+    if organisation.pk == network.host_id:
+        raise ValueError("the host is a member already")
+    with transaction.atomic():
+        invitation, _created = NetworkInvitation.objects.select_for_update().get_or_create(
+            network=network, organisation=organisation, defaults={"invited_by": acting_user}
+        )
+        if invitation.status == InvitationStatus.ACCEPTED:
+            raise ValueError("the organisation is a member already")
+        invitation.status = InvitationStatus.PENDING
+        invitation.invited_by = acting_user
+        invitation.answered_by, invitation.answered_at = None, None
+        invitation.save()
+        record(
+            acting_user,
+            "stats.network_invite",
+            organisation=network.host,
+            target=invitation,
+            network=network.slug,
+            invited=organisation.slug,
+        )
+    return invitation
+
+
+def answer_invitation(
+    acting_user: User, acting_membership: Membership, invitation: NetworkInvitation, *, accept: bool
+) -> None:
+    """The invited organisation's coordinator accepts (joins and shares) or declines."""
+    _require_coordinator(acting_membership, invitation.organisation_id)
+    with transaction.atomic():
+        locked = NetworkInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status != InvitationStatus.PENDING:
+            raise ValueError("the invitation was answered already")
+        locked.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+        locked.answered_by, locked.answered_at = acting_user, timezone.now()
+        locked.save()
+        if accept:
+            NetworkShare.objects.update_or_create(
+                network=locked.network,
+                organisation=locked.organisation,
+                defaults={"opted_in": True, "changed_by": acting_user},
+            )
+        record(
+            acting_user,
+            "stats.network_invitation_accept" if accept else "stats.network_invitation_decline",
+            organisation=locked.organisation,
+            target=locked,
+            network=locked.network.slug,
+        )
+
+
 def set_network_share(
     acting_user: User, acting_membership: Membership, network: Network, opted_in: bool
 ) -> NetworkShare:
     """Opt the coordinator's organisation in to (or out of) a network's aggregates."""
     organisation = acting_membership.organisation
     _require_coordinator(acting_membership, organisation.pk)
+    if not member_networks(organisation.pk).filter(pk=network.pk).exists():
+        raise PermissionError("only the host and invited organisations that accepted may share")
     with transaction.atomic():
         share, _created = NetworkShare.objects.select_for_update().get_or_create(
             network=network, organisation=organisation

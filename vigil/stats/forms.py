@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accounts.models import Organisation
 from vigil.incidents import regions
 from vigil.incidents.models import AgeBand, SourceChannel
 from vigil.stats.aggregate import TABLE_UNITS, Dim, Filters, Group, Unit
@@ -274,3 +275,31 @@ class ReportForm(forms.Form):
     def chosen_network(self) -> Network | None:
         value = self.cleaned_data.get("network")
         return self.networks.get(value) if value is not None else None
+
+
+class NetworkCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the network"),
+        max_length=200,
+        help_text=_("Your organisation hosts it: its network analysts see the combined figures."),
+    )
+
+
+class NetworkInviteForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation to invite"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = network.shares.values_list("organisation_id", flat=True)
+        pending = network.invitations.filter(status="pending").values_list(
+            "organisation_id", flat=True
+        )
+        field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        field.queryset = (
+            Organisation.objects.exclude(pk=network.host_id)
+            .exclude(pk__in=members)
+            .exclude(pk__in=pending)
+            .order_by("name")
+        )

@@ -62,6 +62,46 @@ class NetworkShare(models.Model):
         return f"{self.organisation_id} in {self.network_id}: {self.opted_in}"
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("waiting for an answer")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+
+
+class NetworkInvitation(models.Model):
+    """The host's invitation to an organisation to join a network.
+
+    Only a member organisation (the host, or one that accepted) may opt in, so
+    nobody can add their figures to a network that did not ask for them.
+    """
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="network_invitations"
+    )
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "organisation"], name="one_invitation_per_network_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} to {self.network_id}: {self.status}"
+
+
 class CrossReport(models.Model):
     """An incident that was also reported to another organisation.
 

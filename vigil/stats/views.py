@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigil import policy
 from vigil.accounts.models import Membership
 from vigil.policy import Perm
-from vigil.stats import access, actions, aggregate, charts, exports
+from vigil.stats import access, actions, aggregate, charts, exports, views_network
 from vigil.stats.aggregate import Dim, Filters, Group, SafeTable, Scope, Unit
 from vigil.stats.forms import CrossReportForm, ExportForm, StatsFilterForm
 from vigil.stats.models import CrossReport, Network, NetworkShare
@@ -225,13 +225,15 @@ def _share_rows(membership: Membership) -> list[tuple[Network, bool]]:
             organisation_id=membership.organisation_id, opted_in=True
         ).values_list("network_id", flat=True)
     )
-    return [(n, n.pk in opted) for n in Network.objects.select_related("host").order_by("name")]
+    networks = actions.member_networks(membership.organisation_id).select_related("host")
+    return [(n, n.pk in opted) for n in networks.order_by("name")]
 
 
 def _post_share(request: HttpRequest, membership: Membership) -> None:
     value = request.POST.get("network", "")
-    network = Network.objects.filter(pk=int(value)).first() if value.isdigit() else None
-    if network is None:
+    networks = actions.member_networks(membership.organisation_id)
+    network = networks.filter(pk=int(value)).first() if value.isdigit() else None
+    if network is None:  # not a member: as if it did not exist
         raise Http404
     opt_in = request.POST.get("action") == "opt_in"
     actions.set_network_share(request.user, membership, network, opt_in)  # type: ignore[arg-type]
@@ -301,5 +303,10 @@ def network_settings(request: HttpRequest) -> HttpResponse:
         .select_related("event")
         .order_by("-marked_at")
     )
-    context = {"shares": _share_rows(membership), "form": form, "marked": marked}
+    context = {
+        "shares": _share_rows(membership),
+        "form": form,
+        "marked": marked,
+        **views_network.membership_context(membership),
+    }
     return render(request, "stats/network_settings.html", context)

@@ -29,3 +29,15 @@ def test_it_refuses_demo_data_in_production(settings) -> None:  # type: ignore[n
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_data", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_it_puts_both_demo_organisations_in_one_sharing_network(settings) -> None:  # type: ignore[no-untyped-def]
+    from vigil.stats.models import Network, NetworkShare
+
+    call_command("demo_data", "--force", stdout=StringIO())
+    call_command("demo_data", "--force", stdout=StringIO())  # idempotent
+    network = Network.objects.get()
+    assert network.host.slug == "svitlo"
+    shared = NetworkShare.objects.filter(network=network, opted_in=True)
+    assert set(shared.values_list("organisation__slug", flat=True)) == {"svitlo", "dostyk"}

@@ -216,6 +216,12 @@ def test_it_combines_opted_in_organisations_and_counts_cross_reports_once(
         Unit.ACTS: 6,
         Unit.VICTIMS: 3,
     }
+    with pytest.raises(PermissionError):  # not a member until invited and accepted
+        actions.set_network_share(b.user, b.membership, network, True)
+    invitation = actions.invite_organisation(a.user, a.membership, network, world.other_org)
+    actions.answer_invitation(b.user, b.membership, invitation, accept=False)
+    actions.invite_organisation(a.user, a.membership, network, world.other_org)
+    actions.answer_invitation(b.user, b.membership, invitation, accept=True)
     actions.set_network_share(b.user, b.membership, network, True)
     # E6 adds one incident; E7 is E1 reported again and is not counted twice.
     assert aggregate.key_figures(Scope.for_network(network), threshold=1) == {

@@ -285,6 +285,12 @@ def test_it_lets_a_network_analyst_report_on_her_network_only(
     settings.STATS_MIN_CELL = 1
     network = actions.create_network(None, world.org, name="EECA network", slug="eeca")
     for persona in (world["coordinator"], world.others["coordinator"]):
+        if persona.membership.organisation_id != network.host_id:
+            host = world["coordinator"]
+            invitation = actions.invite_organisation(
+                host.user, host.membership, network, persona.membership.organisation
+            )
+            actions.answer_invitation(persona.user, persona.membership, invitation, accept=True)
         actions.set_network_share(persona.user, persona.membership, network, True)
     client: Client = signed_in("network_analyst")
     job = generate(client, "en", network=str(network.pk))

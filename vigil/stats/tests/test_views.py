@@ -12,7 +12,13 @@ from openpyxl import load_workbook
 from vigil.audit.models import AuditEvent
 from vigil.conftest import World
 from vigil.stats import actions
-from vigil.stats.models import CrossReport, NetworkShare
+from vigil.stats.models import (
+    CrossReport,
+    InvitationStatus,
+    Network,
+    NetworkInvitation,
+    NetworkShare,
+)
 from vigil.stats.tests.fixtures import Data
 from vigil.tests_matrix import Row, run_matrix
 
@@ -41,12 +47,20 @@ ROWS: list[Row] = [
     ("GET", "/stats/network/", "302 200 403 403 403 403 403 403 403 200"),
     ("POST", "/stats/network/", "302 404 403 403 403 403 403 403 403 404"),
     ("POST", "/stats/", "405 405 405 405 405 405 405 405 405 405"),
+    # Empty posts: the host's coordinator gets her form back as a message (302).
+    ("POST", "/stats/network/create/", "302 302 403 403 403 403 403 403 403 302"),
+    ("POST", "/stats/network/{network}/invite/", "302 302 403 403 403 403 403 403 403 404"),
+    ("POST", "/stats/network/invitations/{invitation}/", "302 400 403 403 403 403 403 403 403 404"),
 ]
 
 
 def test_it_matches_the_role_matrix(world: World, data: Data) -> None:
-    actions.create_network(None, world.org, name="EECA network", slug="eeca")
-    assert run_matrix(world, ROWS, lambda: {}) == []
+    network = actions.create_network(None, world.org, name="EECA network", slug="eeca")
+    theirs = actions.create_network(None, world.other_org, name="Their network", slug="theirs")
+    others = world.others["coordinator"]
+    invitation = actions.invite_organisation(others.user, others.membership, theirs, world.org)
+    targets = {"network": network.pk, "invitation": invitation.pk}
+    assert run_matrix(world, ROWS, lambda: targets) == []
 
 
 def region_codes(page: object) -> list[str]:
@@ -125,7 +139,21 @@ def test_it_keeps_another_organisation_out_unless_it_opts_in_to_the_network(
     assert region_codes(analyst.get("/stats/")) == ["UA-32", "UA-46"]
 
     other: Client = signed_in("coordinator", other=True)  # type: ignore[operator]
-    other.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    # Not a member: opting in to someone else's network is refused as if it did not exist.
+    response = other.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    assert response.status_code == 404
+    assert [v for _l, v in analyst.get("/stats/").context["key_figures"]] == [3, 6, 3]
+    invitation = actions.invite_organisation(
+        world["coordinator"].user, world["coordinator"].membership, network, world.other_org
+    )
+    # Invited but not answered: still not a member.
+    response = other.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    assert response.status_code == 404
+    other.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "decline"})
+    actions.invite_organisation(
+        world["coordinator"].user, world["coordinator"].membership, network, world.other_org
+    )
+    other.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "accept"})
     page = analyst.get("/stats/")
     # E6 joins; E7 is E1 reported twice and counts once.
     assert [v for _l, v in page.context["key_figures"]] == [4, 7, 4]
@@ -141,11 +169,7 @@ def test_it_keeps_another_organisation_out_unless_it_opts_in_to_the_network(
         .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions_logged == [
-        "stats.network_opt_in",
-        "stats.network_opt_in",
-        "stats.network_opt_out",
-    ]
+    assert actions_logged == ["stats.network_opt_in", "stats.network_opt_out"]
     # Another organisation's analyst never sees the network.
     assert analyst.get("/stats/", {"network": network.pk + 1}).status_code == 404
     stranger: Client = signed_in("network_analyst", other=True)  # type: ignore[operator]
@@ -235,10 +259,16 @@ def test_it_rejects_an_export_with_invalid_filters(
 def test_it_shows_the_network_settings_page(world: World, signed_in: object) -> None:
     network = actions.create_network(None, world.org, name="EECA network", slug="eeca")
     client: Client = signed_in("coordinator", other=True)  # type: ignore[operator]
-    page = client.get("/stats/network/")
-    assert "EECA network" in page.content.decode()
-    client.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    assert "EECA network" not in client.get("/stats/network/").content.decode()
+    actions.invite_organisation(
+        world["coordinator"].user, world["coordinator"].membership, network, world.other_org
+    )
+    page = client.get("/stats/network/").content.decode()
+    assert "invites your organisation to join “EECA network”" in page
+    invitation = network.invitations.get()
+    client.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "accept"})
     assert NetworkShare.objects.get(network=network, organisation=world.other_org).opted_in
+    assert "EECA network" in client.get("/stats/network/").content.decode()
 
 
 def test_it_loads_the_dashboard_with_a_bounded_number_of_queries(
@@ -258,3 +288,70 @@ def test_it_tells_a_network_analyst_without_a_network_that_there_is_nothing_to_s
     assert page.status_code == 200
     assert "hosts no network" in page.content.decode()
     assert client.get("/stats/export.csv").status_code == 404
+
+
+def test_it_creates_a_network_invites_and_the_invited_coordinator_accepts(
+    world: World, data: Data, signed_in: object, settings: object
+) -> None:
+    settings.STATS_MIN_CELL = 1  # type: ignore[attr-defined]
+    host: Client = signed_in("coordinator")  # type: ignore[operator]
+    host.post("/stats/network/create/", {"name": "Women and Harm Reduction EECA"})
+    network = Network.objects.get(name="Women and Harm Reduction EECA")
+    assert network.host == world.org and network.slug == "women-and-harm-reduction-eeca"
+    page = host.get("/stats/network/").content.decode()
+    assert "Members of “Women and Harm Reduction EECA”" in page
+    assert world.other_org.name in page  # offered in the invitation list
+
+    host.post(f"/stats/network/{network.pk}/invite/", {"organisation": world.other_org.pk})
+    invitation = NetworkInvitation.objects.get(network=network, organisation=world.other_org)
+    assert invitation.status == InvitationStatus.PENDING
+    # Another organisation cannot invite to a network it does not host.
+    guest: Client = signed_in("coordinator", other=True)  # type: ignore[operator]
+    response = guest.post(f"/stats/network/{network.pk}/invite/", {"organisation": world.org.pk})
+    assert response.status_code == 404
+    # Nor can the host answer the invitation in the guest's place.
+    response = host.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "accept"})
+    assert response.status_code == 404
+
+    guest.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "accept"})
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.ACCEPTED
+    assert invitation.answered_by == world.others["coordinator"].user
+    assert NetworkShare.objects.get(network=network, organisation=world.other_org).opted_in
+    # The host shares only once it opts in: creating a network is not consent to share.
+    assert not NetworkShare.objects.get(network=network, organisation=world.org).opted_in
+    analyst: Client = signed_in("network_analyst")  # type: ignore[operator]
+    only_guest = [v for _l, v in analyst.get("/stats/").context["key_figures"]]
+    host.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    both = [v for _l, v in analyst.get("/stats/").context["key_figures"]]
+    assert both[0] > only_guest[0] > 0
+    logged = set(
+        AuditEvent.objects.filter(action__startswith="stats.network").values_list(
+            "action", flat=True
+        )
+    )
+    assert {
+        "stats.network_create",
+        "stats.network_invite",
+        "stats.network_invitation_accept",
+        "stats.network_opt_in",
+    } <= logged
+
+
+def test_it_lets_an_invited_coordinator_decline(world: World, signed_in: object) -> None:
+    network = actions.create_network(None, world.org, name="EECA network", slug="eeca")
+    coordinator = world["coordinator"]
+    invitation = actions.invite_organisation(
+        coordinator.user, coordinator.membership, network, world.other_org
+    )
+    guest: Client = signed_in("coordinator", other=True)  # type: ignore[operator]
+    guest.post(f"/stats/network/invitations/{invitation.pk}/", {"decision": "decline"})
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.DECLINED
+    assert not NetworkShare.objects.filter(network=network, organisation=world.other_org).exists()
+    response = guest.post("/stats/network/", {"network": network.pk, "action": "opt_in"})
+    assert response.status_code == 404
+    # The host may ask again.
+    actions.invite_organisation(coordinator.user, coordinator.membership, network, world.other_org)
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING

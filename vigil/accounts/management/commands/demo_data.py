@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        from vigil.stats.demo import create_demo_network
+
+        network = create_demo_network()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -50,6 +53,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n{reports} demo report(s) added to the inbox; the public form is at /report/"
         )
+        if network is not None:
+            self.stdout.write(
+                f"Both demo organisations share figures in the network “{network.name}”."
+            )
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
