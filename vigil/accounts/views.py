@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil import policy
 from vigil.accounts import actions
+from vigil.accounts import home as home_panels
 from vigil.accounts.forms import (
     LoginForm,
     MemberCreateForm,
@@ -173,6 +174,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "unlocked": request.vault.is_unlocked(membership.organisation_id),  # type: ignore[attr-defined]
         "holds_keys": policy.role_holds_keys(membership.role),
+        "panels": home_panels.panels(request),
     }
     return render(request, "accounts/home.html", context)
 
