@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.accounts.models import Organisation
 from vigil.incidents import regions
 from vigil.incidents.models import AgeBand, SourceChannel
-from vigil.stats.aggregate import TABLE_UNITS, Dim, Filters, Group, Unit
+from vigil.stats.aggregate import DIM_LABELS, TABLE_UNITS, UNIT_LABELS, Dim, Filters, Group, Unit
 from vigil.stats.models import Network
 from vigil.stats.report import MAX_MONTHS, month_span
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
@@ -24,7 +24,8 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 DETAILED = "detail"
 DEPTH_CHOICES = [("0", _("Main categories")), (DETAILED, _("As recorded (detailed)"))]
-EXPORT_DIMS = [(d.value, d.label) for d in Dim]
+# Lazy labels: the choices are built once at import, before any language is active.
+EXPORT_DIMS = [(d.value, DIM_LABELS[d]) for d in Dim]
 
 
 class MonthField(forms.CharField):
@@ -63,7 +64,7 @@ class StatsFilterForm(forms.Form):
 
     unit = forms.ChoiceField(
         label=_("Count"),
-        choices=[(u.value, u.label) for u in TABLE_UNITS],
+        choices=[(u.value, UNIT_LABELS[u]) for u in TABLE_UNITS],
         required=False,
         help_text=_("Acts: one victim suffering one type of act."),
     )
