@@ -197,6 +197,7 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
         "closable": case.status in transitions.CLOSABLE,
         "can_approve": policy.can(acting_membership(request), Perm.APPROVE_CLOSURE),
         "closure_answers": answers,
+        "urgent_report": case.submissions.filter(urgent=True).exists(),
         "open_task_count": open_task_count,
         "closure_blocked": bool(open_task_count) or not all(ok for _label, ok in answers),
         "note_form": NoteForm(),

@@ -118,6 +118,7 @@ def _detail(
         "can_open_case": policy.can(membership, Perm.CASE_EDIT),
         "cases": _cases_of(request, event) if can_cases else None,
         "duplicate_hints": possible_duplicates(event, within=policy.events_for(request)),
+        "urgent_report": event.submissions.filter(urgent=True).exists(),
         "source_form": source_form or SourceForm(organisation_id=organisation_id),
         "qualify_form": qualify_form
         or QualifyForm(

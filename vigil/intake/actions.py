@@ -20,7 +20,7 @@ from vigil.cases import consent as consent_rules
 from vigil.cases.models import Case, ConsentPurpose
 from vigil.incidents import actions as incident_actions
 from vigil.incidents.models import DatePrecision, Event, SourceChannel
-from vigil.intake import choices, receipts
+from vigil.intake import choices, receipts, tasks
 from vigil.intake.models import (
     Attachment,
     Author,
@@ -64,6 +64,7 @@ def submit(
             sealed_key=crypto.seal_to(organisation_public_key(organisation), thread_key),
             receipt_wrapped_key=crypto.encrypt(derived.wrap_key, thread_key),
             sealed=sealing.seal_json(thread_key, report),
+            urgent=bool(report.get("urgent")),
             entered_by=entered_by,
         )
         record(
@@ -73,6 +74,9 @@ def submit(
             target=submission,
             channel=channel,
         )
+        if submission.urgent:
+            pk = submission.pk
+            transaction.on_commit(lambda: tasks.notify_danger.enqueue(pk))
     return NewSubmission(submission, receipt)
 
 

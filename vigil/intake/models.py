@@ -50,6 +50,9 @@ class Submission(models.Model):
     sealed_key = models.BinaryField(null=True)
     receipt_wrapped_key = models.BinaryField(null=True)
     sealed = models.BinaryField(null=True)
+    # In clear so the inbox can put her first without opening every report:
+    # a flag, like the statuses, never what happened.
+    urgent = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set by triage.

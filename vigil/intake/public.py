@@ -262,6 +262,8 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
         "organisation": organisation,
         "form": form,
         "rows": summary(_report(draft["data"])),
+        "urgent": bool(_report(draft["data"]).get("urgent")),
+        "hotline": _public(organisation, "hotline"),
         "missing": missing,
         "refusal": refusal,
         "step_number": len(STEP_NAMES) + 1,

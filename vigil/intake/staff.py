@@ -17,12 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vigil import policy
 from vigil.audit.log import record
+from vigil.incidents import regions
 from vigil.intake import actions, choices, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
 from vigil.policy import Perm
 from vigil.vault import sealing
+from vigil.vault.keys import VaultLocked
 
 
 class CallerForm(forms.Form):
@@ -98,15 +100,38 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.TRIAGE)
 def inbox(request: HttpRequest) -> HttpResponse:
     submissions = policy.submissions_for(request)
-    new = list(submissions.filter(status=SubmissionStatus.NEW).order_by("created_at")[:200])
+    # Danger first, then oldest first: nobody who said she is in danger waits behind a queue.
+    new = list(
+        submissions.filter(status=SubmissionStatus.NEW).order_by("-urgent", "created_at")[:200]
+    )
     recent = list(
         submissions.exclude(status=SubmissionStatus.NEW)
         .select_related("triaged_by")
         .order_by("-triaged_at")[:20]
     )
     now = timezone.now()
-    rows = [(s, now - s.created_at) for s in new]
-    return render(request, "intake/inbox.html", {"rows": rows, "recent": recent})
+    try:
+        org_private = policy.org_private_key(request)
+    except VaultLocked:
+        org_private = None
+    rows = [(s, now - s.created_at, _triage_facts(org_private, s)) for s in new]
+    context = {"rows": rows, "recent": recent, "locked": org_private is None}
+    return render(request, "intake/inbox.html", context)
+
+
+def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] | None:
+    """What she told us, enough to choose what to open first (None when locked)."""
+    if org_private is None:
+        return None
+    thread_key = actions.staff_thread_key(org_private, submission)
+    report = sealing.open_json(thread_key, submission.sealed, {})
+    return {
+        "acts": ", ".join(choices.label_of(choices.WHAT, k) for k in report.get("what", [])),
+        "region": regions.name(report["region"]) if report.get("region") else "",
+        "who": choices.label_of(choices.WHO_KIND, report["who"]) if report.get("who") else "",
+        "needs": ", ".join(choices.label_of(choices.NEEDS, k) for k in report.get("needs", [])),
+        "contact": str(_("yes")) if report.get("method") else str(_("no")),
+    }
 
 
 def _opened(request: HttpRequest, pk: int) -> tuple[Any, bytes, dict[str, Any]]:
