@@ -25,7 +25,8 @@ from vigil.cases.models import CaseStatus, Task
 from vigil.cases.transitions import CLOSABLE
 from vigil.complaints import access as complaints_access
 from vigil.complaints.models import ActionStatus
-from vigil.intake.models import SubmissionStatus
+from vigil.intake import conversation
+from vigil.intake.models import Submission, SubmissionStatus
 from vigil.policy import Perm
 
 # Legal actions whose answer is due within this many days are listed as due soon.
@@ -72,7 +73,11 @@ def _work_panel(request: HttpRequest, today: datetime.date) -> Panel:
     )
     my_work = reverse("cases:my_work")
     case_list = reverse("caselists:cases")
+    unread = conversation.unread_messages(
+        Submission.objects.filter(case__in=cases.filter(assignees=request.user))
+    ).count()
     figures = [
+        Figure(_("Unread messages from reporters on my cases"), unread, my_work, unread > 0),
         Figure(_("My overdue tasks"), counts["overdue"], my_work, counts["overdue"] > 0),
         Figure(_("My tasks due today"), counts["today"], my_work),
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import views
+from vigil.cases import views, views_conversation
 
 urlpatterns = [
     path("cases/new/", views.open_case, name="open"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("cases/<int:pk>/closure/approve/", views.approve_closure, name="approve_closure"),
     path("cases/<int:pk>/closure/reject/", views.reject_closure, name="reject_closure"),
     path("cases/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path(
+        "cases/<int:pk>/conversation/<int:submission_pk>/reply/",
+        views_conversation.reply,
+        name="conversation_reply",
+    ),
     path("cases/<int:pk>/assign/", views.assign, name="assign"),
     path("cases/<int:pk>/assessment/", views.assessment, name="assessment"),
     path("cases/<int:pk>/tasks/", views.add_task, name="add_task"),

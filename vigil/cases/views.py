@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.cases import actions, consent, services, transitions
+from vigil.cases import actions, consent, services, transitions, views_conversation
 from vigil.cases.forms import (
     AssessmentForm,
     AssignForm,
@@ -38,6 +38,7 @@ from vigil.cases.forms import (
 from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
 from vigil.complaints.agenda import my_deadlines
 from vigil.incidents.models import Event
+from vigil.intake import conversation
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -209,7 +210,9 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk)
     key = policy.data_key(request, case)
-    return render(request, "cases/detail.html", _detail_context(request, case, key))
+    context = _detail_context(request, case, key)
+    context.update(views_conversation.panel(request, case))
+    return render(request, "cases/detail.html", context)
 
 
 # --- status and closure ----------------------------------------------------------
@@ -579,8 +582,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
             .select_related("client", "closure_requested_by")
             .order_by("closure_requested_at")
         )
+    my_cases = list(my_cases)
+    unread = conversation.unread_by_case([case.pk for case in my_cases])
     context = {
-        "my_cases": my_cases,
+        "my_cases": [(case, unread.get(case.pk, 0)) for case in my_cases],
+        "unread_total": sum(unread.values()),
         "tasks": _titled_tasks(request, list(tasks), timezone.localdate()),
         "awaiting": awaiting,
         "legal_deadlines": my_deadlines(request),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -119,6 +120,7 @@ def _detail(
         "cases": _cases_of(request, event) if can_cases else None,
         "duplicate_hints": possible_duplicates(event, within=policy.events_for(request)),
         "urgent_report": event.submissions.filter(urgent=True).exists(),
+        "her_reports": _her_reports(event),
         "source_form": source_form or SourceForm(organisation_id=organisation_id),
         "qualify_form": qualify_form
         or QualifyForm(
@@ -126,6 +128,19 @@ def _detail(
         ),
     }
     return render(request, "incidents/detail.html", context)
+
+
+def _her_reports(event: Event) -> list[Any]:
+    """Reports merged into or accepted as this incident, with their message counts."""
+    return list(
+        event.submissions.annotate(
+            total=Count("messages"),
+            unread=Count(
+                "messages",
+                filter=Q(messages__author="reporter", messages__read_by_staff=False),
+            ),
+        ).order_by("pk")
+    )
 
 
 def _cases_of(request: HttpRequest, event: Event) -> list[Any]:

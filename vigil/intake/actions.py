@@ -114,7 +114,18 @@ def add_message(
         record(
             staff_user, f"message.{author}", organisation=submission.organisation, target=message
         )
+        _notify_after_triage(submission, author)
     return message
+
+
+def _notify_after_triage(submission: Submission, author: str) -> None:
+    """Her words after triage go to the case team, who no longer watch the inbox."""
+    if author == Author.REPORTER and submission.status in {
+        SubmissionStatus.ACCEPTED,
+        SubmissionStatus.MERGED,
+    }:
+        pk = submission.pk
+        transaction.on_commit(lambda: tasks.notify_new_message.enqueue(pk))
 
 
 def add_information(submission: Submission, thread_key: bytes, text: str) -> Message:
@@ -366,6 +377,7 @@ def add_attachment(submission: Submission, thread_key: bytes, upload: Any) -> At
                 sealed=sealing.seal_json(thread_key, {"file_name": (upload.name or "")[:255]}),
             )
             record(None, "attachment.add", organisation=submission.organisation, target=attachment)
+            _notify_after_triage(submission, Author.REPORTER)
     except BaseException:
         sealing.delete_file(stored.name)
         raise

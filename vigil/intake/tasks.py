@@ -59,3 +59,44 @@ def notify_danger(submission_id: int) -> int:
         subject, body = _message(user, link)
         sent += send_mail(subject, body, None, [user.email], fail_silently=False)
     return sent
+
+
+def _case_team_of(submission: Submission) -> tuple[list[User], str]:
+    """The assigned members of the case her report became, and where to look."""
+    from vigil.cases.models import Case
+
+    cases = (
+        Case.objects.filter(pk=submission.case_id) if submission.case_id else Case.objects.none()
+    )
+    if not submission.case_id and submission.event_id:
+        cases = Case.objects.filter(incidents=submission.event_id)
+    case = cases.order_by("pk").first()
+    if case is None:
+        return [], reverse("intake:submission", args=[submission.pk])
+    users = list(
+        case.assignees.filter(is_active=True)
+        .exclude(email="")
+        .filter(memberships__organisation_id=case.organisation_id, memberships__is_active=True)
+        .distinct()
+    )
+    return users, reverse("cases:detail", args=[case.pk])
+
+
+@task()
+def notify_new_message(submission_id: int) -> int:
+    """She wrote again after triage: tell the case's assignees (a link only)."""
+    submission = Submission.objects.filter(pk=submission_id).first()
+    if submission is None:
+        return 0
+    users, path = _case_team_of(submission)
+    link = settings.SITE_URL.rstrip("/") + path
+    sent = 0
+    for user in users:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("Vigil: a new message on one of your cases")
+            body = _(
+                "The woman whose report became one of your cases has written again. "
+                "Read it here: %(link)s"
+            ) % {"link": link}
+        sent += send_mail(subject, body + "\n", None, [user.email], fail_silently=False)
+    return sent

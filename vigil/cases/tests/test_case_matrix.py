@@ -6,6 +6,7 @@ from vigil.cases import actions as case_actions
 from vigil.cases.models import CaseStatus
 from vigil.cases.tests.test_case_views import add_tasks, days, make_case
 from vigil.conftest import World
+from vigil.intake.models import Channel, Submission
 from vigil.tests_matrix import COLUMNS, Row, run_matrix
 
 TEAM_GET = "302 200 200 200 403 403 403 403 403 404"
@@ -44,6 +45,8 @@ ROWS: list[Row] = [
     # Only a coordinator may override; an empty reason is refused beside the field.
     ("POST", "/cases/{case}/contact/", "302 200 403 403 403 403 403 403 403 404"),
     ("GET", "/my-work/", "302 200 200 200 403 403 403 403 403 200"),
+    # An empty reply is refused with a message; the case page shows it (302).
+    ("POST", "/cases/{case}/conversation/{submission}/reply/", TEAM_REDIRECT),
 ]
 
 
@@ -54,6 +57,14 @@ def test_it_matches_the_case_role_matrix(world: World) -> None:
     case_actions.transition(user, made.case, CaseStatus.TRIAGED)
     case_actions.transition(user, made.case, CaseStatus.ACTIVE)
     (task,) = add_tasks(made, user, [days(1)])
-    targets = {"case": made.case.pk, "event": made.event.pk, "task": task.pk}
+    submission = Submission.objects.create(
+        organisation=world.org, channel=Channel.WEB, case=made.case, event=made.event
+    )
+    targets = {
+        "case": made.case.pk,
+        "event": made.event.pk,
+        "task": task.pk,
+        "submission": submission.pk,
+    }
     failures = run_matrix(world, ROWS, lambda: targets)
     assert failures == []
