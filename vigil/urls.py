@@ -17,3 +17,9 @@ urlpatterns = [
     path("", include(("vigil.stats.urls", "stats"))),
     path("", include(("vigil.complaints.urls", "complaints"))),
 ]
+
+# Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.
+handler400 = "vigil.lib.errors.bad_request"
+handler403 = "vigil.lib.errors.permission_denied"
+handler404 = "vigil.lib.errors.page_not_found"
+handler500 = "vigil.lib.errors.server_error"
