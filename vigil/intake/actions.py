@@ -221,23 +221,7 @@ def accept(acting_user: User, org_private: bytes, submission: Submission) -> Cas
             for code in what_codes
             if code in terms
         ]
-        if any(report.get(f) for f in ("who", "badge", "name", "vehicle", "unit", "description")):
-            incident_actions.add_perpetrator(
-                acting_user,
-                new.event,
-                new.key,
-                index_key,
-                perpetrator_type=terms.get(who_code),
-                sealed={
-                    "name": report.get("name", ""),
-                    "badge": report.get("badge", ""),
-                    "plate": report.get("vehicle", ""),
-                    "unit": report.get("unit", ""),
-                    "description": _describe(report),
-                },
-                acts=acts,
-                degree=terms.get("INV.DID_IT"),
-            )
+        _add_perpetrator(acting_user, new.event, new.key, index_key, report, terms, acts)
         given = set(report.get("consents", []))
         for purpose, _label in choices.CONSENTS:
             consent_rules.record_consent(acting_user, victim, purpose, str(purpose) in given)
@@ -249,6 +233,37 @@ def accept(acting_user: User, org_private: bytes, submission: Submission) -> Cas
             acting_user, submission, SubmissionStatus.ACCEPTED, event=new.event, case=opened.case
         )
     return opened.case
+
+
+def _add_perpetrator(
+    acting_user: User,
+    event: Event,
+    event_key: bytes,
+    index_key: bytes,
+    report: dict[str, Any],
+    terms: dict[str, Term],
+    acts: list[Any],
+) -> None:
+    """Who did it, with badge, name and plate sealed and blind-indexed for search."""
+    if not any(report.get(f) for f in ("who", "badge", "name", "vehicle", "unit", "description")):
+        return
+    who_code = _code(choices.WHO_KIND, report.get("who"))
+    incident_actions.add_perpetrator(
+        acting_user,
+        event,
+        event_key,
+        index_key,
+        perpetrator_type=terms.get(who_code),
+        sealed={
+            "name": report.get("name", ""),
+            "badge": report.get("badge", ""),
+            "plate": report.get("vehicle", ""),
+            "unit": report.get("unit", ""),
+            "description": _describe(report),
+        },
+        acts=acts,
+        degree=terms.get("INV.DID_IT"),
+    )
 
 
 def _describe(report: dict[str, Any]) -> str:
@@ -270,6 +285,13 @@ def merge(acting_user: User, org_private: bytes, submission: Submission, event: 
     report = sealing.open_json(thread_key, submission.sealed, {})
     event_key = crypto.unseal(org_private, bytes(event.sealed_key))
     source_type = Term.objects.filter(code="SRC.VICTIM").first()
+    who_code = _code(choices.WHO_KIND, report.get("who"))
+    terms = _terms([who_code, "INV.DID_IT"])
+    # Every answer she gave goes into the source's notes, so nothing of a duplicate
+    # report is lost; her identifiers of the officer stay searchable.
+    from vigil.intake.public import summary
+
+    notes = "\n".join(f"{label}: {value}" for label, value in summary(report))
     with transaction.atomic():
         incident_actions.add_source(
             acting_user,
@@ -277,8 +299,11 @@ def merge(acting_user: User, org_private: bytes, submission: Submission, event: 
             event_key,
             source_type=source_type,
             reliability=None,
-            sealed={"name": submission.code, "contact": "", "notes": report.get("story", "")},
+            sealed={"name": submission.code, "contact": "", "notes": notes},
         )
+        index_key = crypto.blind_index_key(org_private)
+        _add_perpetrator(acting_user, event, event_key, index_key, report, terms, [])
+        _attachments_to_evidence(acting_user, event, event_key, submission, thread_key)
         _close_triage(acting_user, submission, SubmissionStatus.MERGED, event=event)
 
 

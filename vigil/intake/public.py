@@ -197,6 +197,7 @@ def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Where"), choices.label_of(choices.PLACES, when["place"]) if when.get("place") else ""),
         (_("Place details"), when.get("place_detail", "")),
         (_("Who did it"), choices.label_of(choices.WHO_KIND, who["who"]) if who.get("who") else ""),
+        (_("How many were there"), str(who.get("how_many") or "")),
         (
             _("Uniform"),
             choices.label_of(choices.UNIFORM, who["uniform"]) if who.get("uniform") else "",
@@ -205,10 +206,12 @@ def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Name or nickname"), who.get("name", "")),
         (_("Car number plate"), who.get("vehicle", "")),
         (_("Unit"), who.get("unit", "")),
+        (_("Anything else about them"), who.get("description", "")),
         (
             _("Help you need"),
             ", ".join(choices.label_of(choices.NEEDS, k) for k in help_.get("needs", [])),
         ),
+        (_("In danger right now"), _("yes") if help_.get("urgent") else ""),
         (
             _("Your choices"),
             "; ".join(choices.label_of(choices.CONSENTS, k) for k in consent.get("consents", [])),
@@ -226,6 +229,7 @@ def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
                 if x
             ),
         ),
+        (_("Safe times to contact"), contact.get("safe_times", "")),
     ]
     return [(label, str(value)) for label, value in rows if value]
 
