@@ -66,6 +66,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.cases.models import Case as CaseRecord
 from vigil.cases.models import Intervention
+from vigil.complaints.models import LegalAction
 from vigil.incidents import regions
 from vigil.incidents.models import (
     Act,
@@ -907,9 +908,12 @@ def response_figures(
     legal = Intervention.objects.filter(
         case=OuterRef("pk"), intervention_type__code__in=LEGAL_INTERVENTIONS
     )
+    # A complaint or lawsuit filed on the case is legal aid too, even when nobody
+    # also recorded it as an intervention.
+    filed = LegalAction.objects.filter(case=OuterRef("pk"), submitted_on__isnull=False)
     split = dict(
         CaseRecord.objects.filter(pk__in=case_ids)
-        .annotate(legal=Exists(legal))
+        .annotate(legal=Exists(legal) | Exists(filed))
         .values("legal")
         .annotate(n=Count("pk"))
         .values_list("legal", "n")

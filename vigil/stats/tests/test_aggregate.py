@@ -152,6 +152,25 @@ def test_it_counts_responses_and_case_outcomes(world: World, data: Data) -> None
     assert response.legal_share == 50.0
 
 
+def test_it_counts_a_filed_complaint_as_legal_support(world: World, data: Data) -> None:
+    from vigil.cases.models import Case
+    from vigil.complaints.models import ActionType, LegalAction, OversightBody
+
+    c2 = Case.objects.get(client=data.people["P3"])
+    body = OversightBody.objects.filter(organisation__isnull=True).first()
+    assert body is not None
+    complaint = LegalAction.objects.create(
+        organisation=world.org, number=1, case=c2, action_type=ActionType.values[0], body=body
+    )
+    scope = org_scope(world)
+    # A draft is not yet legal aid given.
+    assert [v for _h, v in aggregate.response_figures(scope, threshold=1).legal.series()] == [1, 1]
+    LegalAction.objects.filter(pk=complaint.pk).update(submitted_on=datetime.date(2025, 3, 10))
+    response = aggregate.response_figures(scope, threshold=1)
+    assert [v for _h, v in response.legal.series()] == [2, 0]
+    assert response.legal_share == 100.0
+
+
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
