@@ -199,6 +199,7 @@ class Service:
             raise Refused("401 Unauthorized", "unauthenticated")
         groups = self.store.matches(found[0], self.config.threshold)
         return {
+            "threshold": self.config.threshold,
             "groups": [
                 {
                     "tag": _enc(tag),
@@ -208,7 +209,7 @@ class Service:
                     ],
                 }
                 for tag, entries in groups
-            ]
+            ],
         }
 
     # --- notices ---
@@ -226,7 +227,8 @@ class Service:
         message["To"] = address
         if kind == "match":
             message["Subject"] = "Vigil matching: something to review"
-            message.set_content("There is something for you to review. Sign in to Vigil.\n")
+            link = self.config.review_url
+            message.set_content(f"There is something for you to review. Sign in to Vigil: {link}\n")
         else:
             message["Subject"] = "Vigil matching: a member reached its daily limit"
             message.set_content(

@@ -5,6 +5,7 @@ MATCHSVC_KEY_FILE   JSON file of the per-network OPRF seeds, mode 0600, kept out
 MATCHSVC_THRESHOLD  distinct organisations whose entries reveal a match (default 2)
 MATCHSVC_DAILY_QUOTA evaluations per organisation per UTC day (default 500)
 MATCHSVC_SMTP_HOST / MATCHSVC_SMTP_PORT / MATCHSVC_MAIL_FROM  where notices go out
+MATCHSVC_REVIEW_URL the counsel's page in Vigil, the only thing a notice links to
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Config:
     smtp_host: str = ""
     smtp_port: int = 25
     mail_from: str = "matching@localhost"
+    review_url: str = ""
     max_batch: int = 50
     max_sealed_bytes: int = 4096
 
@@ -53,4 +55,6 @@ def from_env() -> Config:
         smtp_host=os.environ.get("MATCHSVC_SMTP_HOST", ""),
         smtp_port=_int("MATCHSVC_SMTP_PORT", 25, 1),
         mail_from=os.environ.get("MATCHSVC_MAIL_FROM", "matching@localhost"),
+        # The counsel's page in Vigil, e.g. https://vigil.example.org/matching/counsel/
+        review_url=os.environ.get("MATCHSVC_REVIEW_URL", ""),
     )
