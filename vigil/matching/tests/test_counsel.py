@@ -1,0 +1,52 @@
+"""The counsel's page: her password opens her key for one request, audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from vigil.audit.models import AuditEvent
+from vigil.conftest import World, sign_in
+from vigil.matching.tests.helpers import incident, qualify, running
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_asks_for_her_password_and_refuses_a_wrong_one(
+    world: World, tmp_path: Path, settings: Any
+) -> None:
+    with running(world, tmp_path, settings) as matching:
+        qualify(world["lawyer"], incident(world, world["lawyer"], badge="AB1234"))
+        qualify(world.others["lawyer"], incident(world, world.others["lawyer"], badge="AB1234"))
+        client = Client()
+        sign_in(client, world["lawyer"])
+        url = f"/matching/counsel/{matching.network.pk}/"
+        home = client.get("/matching/counsel/")
+        assert url in home.content.decode()
+        form = client.get(url).content.decode()
+        wrong = client.post(url, {"password": "not her password"}).content.decode()
+        stopped = Client()
+        sign_in(stopped, world["lawyer"])
+        settings.MATCHING_SERVICE_URL = "http://127.0.0.1:1"  # nothing listens there
+        down = stopped.post(url, {"password": "correct horse battery staple"}).content.decode()
+    assert 'type="password"' in form and "AB1234" not in form
+    assert "does not open your key" in wrong and "AB1234" not in wrong
+    assert "did not answer" in down
+    # Neither a wrong password nor an unreachable service counts as a reveal.
+    assert not AuditEvent.objects.filter(action="matching.reveal").exists()
+
+
+def test_it_tells_no_lawyer_of_the_match(world: World, tmp_path: Path, settings: Any) -> None:
+    with running(world, tmp_path, settings) as matching:
+        qualify(world["lawyer"], incident(world, world["lawyer"], badge="AB1234"))
+        client = qualify(
+            world.others["lawyer"], incident(world, world.others["lawyer"], badge="AB1234")
+        )
+        page = client.get("/", follow=True).content.decode()
+        inbox = matching.inbox
+    assert "1 identifier entered for matching." in page
+    assert "match" not in page.replace("entered for matching", "").lower()
+    assert [rcpt for rcpt, _ in inbox.received] == [["counsel@example.org"]]
