@@ -211,7 +211,9 @@ def test_it_notifies_the_counsel_without_details_when_two_organisations_share_a_
     assert base64.b64decode(group["tag"]) == b"t" * 32
     assert sorted(e["point"] for e in group["entries"]) == [1, 2]
     [notice] = inbox[0].to("counsel@example.org")
-    text = notice.get_body(preferencelist=("plain",)).get_content()
+    body = notice.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
     assert "https://vigil.example.org/matching/counsel/" in text
     assert b64(b"t" * 32) not in text and "svitlo" not in text and "dostyk" not in text
 

@@ -36,7 +36,7 @@ def withdraw_pending() -> int:
         )
         if not rows:
             return done
-        client.withdraw([bytes(secret) for _, _, secret in rows])
+        client.withdraw([bytes(secret or b"") for _, _, secret in rows])
         with transaction.atomic():
             MatchEntry.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(withdraw_secret=None)
             for organisation_id in sorted({org for _, org, _ in rows}):

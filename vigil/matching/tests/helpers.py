@@ -79,7 +79,7 @@ def incident(
     *,
     matching_consent: bool = True,
     country: str = "UA",
-    **identifiers: str,
+    **identifiers: Any,
 ) -> Event:
     """A recorded incident with one victim and one perpetrator carrying ``identifiers``."""
     user, organisation = persona.user, persona.organisation

@@ -26,5 +26,5 @@ def test_it_matches_the_role_matrix(world: World) -> None:
     other = Network.objects.create(name="Central Asia", slug="ca", host=world.other_org)
     actions.appoint_counsel(None, world["lawyer"].user, network, "mc_unused")
     actions.appoint_counsel(None, world.others["lawyer"].user, other, "mc_unused")
-    targets = {"network": network.pk, "other_network": other.pk}
+    targets: dict[str, object] = {"network": network.pk, "other_network": other.pk}
     assert run_matrix(world, ROWS, lambda: targets) == []

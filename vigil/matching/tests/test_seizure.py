@@ -17,7 +17,7 @@ from vigil.vault.seizure import encodings, seized
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PLANTED = {"badge": "ЖТ 4471-КВ", "name": "Гаврилюк Петро", "plate": "АА 9876 ВК"}
+PLANTED: dict[str, Any] = {"badge": "ЖТ 4471-КВ", "name": "Гаврилюк Петро", "plate": "АА 9876 ВК"}
 
 
 def test_it_leaves_no_identifier_or_incident_text_on_the_service(
