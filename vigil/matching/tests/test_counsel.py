@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from vigil.audit.models import AuditEvent
-from vigil.conftest import World, sign_in
+from vigil.conftest import PASSWORD, World, sign_in
+from vigil.matching import reads
+from vigil.matching.models import MatchingMembership, NetworkCounsel
 from vigil.matching.tests.helpers import incident, qualify, running
+from vigil.stats.models import Network
+from vigil.vault import crypto, keys
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +56,21 @@ def test_it_tells_no_lawyer_of_the_match(world: World, tmp_path: Path, settings:
     assert "1 identifier entered for matching." in page
     assert "match" not in page.replace("entered for matching", "").lower()
     assert [rcpt for rcpt, _ in inbox.received] == [["counsel@example.org"]]
+
+
+def test_it_sets_up_membership_and_counsel_from_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = Network.objects.create(name="EECA", slug="eeca", host=world.org)
+    monkeypatch.setattr("sys.stdin", io.StringIO("mo_member-token\n"))
+    call_command("matching_join", "dostyk", "eeca", stdout=io.StringIO())
+    monkeypatch.setattr("sys.stdin", io.StringIO("mc_counsel-token\n"))
+    call_command("matching_counsel", world["lawyer"].user.username, "eeca", stdout=io.StringIO())
+    # Both tokens are sealed: only the organisation key, or the counsel's, opens them.
+    sealed = bytes(MatchingMembership.objects.get(organisation=world.other_org).sealed_token)
+    assert b"mo_member-token" not in sealed
+    other_private = keys.organisation_private_from_phrase(world.other_org, world.other_phrase)
+    assert crypto.unseal(other_private, sealed) == b"mo_member-token"
+    counsel = NetworkCounsel.objects.get(network=network)
+    private = reads.counsel_private_key(counsel, PASSWORD)
+    assert crypto.unseal(private, bytes(counsel.sealed_token)) == b"mc_counsel-token"
