@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 from typing import Any
 
-from matchsvc import keys, oprf
+from matchsvc import keys, notices, oprf
 from matchsvc.settings import Config
 from matchsvc.store import Member, Store
 
@@ -225,16 +225,9 @@ class Service:
         message = EmailMessage()
         message["From"] = self.config.mail_from
         message["To"] = address
-        if kind == "match":
-            message["Subject"] = "Vigil matching: something to review"
-            link = self.config.review_url
-            message.set_content(f"There is something for you to review. Sign in to Vigil: {link}\n")
-        else:
-            message["Subject"] = "Vigil matching: a member reached its daily limit"
-            message.set_content(
-                "A member organisation reached its daily limit of evaluations and was refused.\n"
-                "This can mean a stolen token. Sign in to Vigil and check with its coordinator.\n"
-            )
+        subject, body = notices.text(kind, self.config.language, self.config.review_url)
+        message["Subject"] = subject
+        message.set_content(body)
         try:
             with smtplib.SMTP(self.config.smtp_host, self.config.smtp_port, timeout=10) as smtp:
                 smtp.send_message(message)

@@ -6,6 +6,7 @@ MATCHSVC_THRESHOLD  distinct organisations whose entries reveal a match (default
 MATCHSVC_DAILY_QUOTA evaluations per organisation per UTC day (default 500)
 MATCHSVC_SMTP_HOST / MATCHSVC_SMTP_PORT / MATCHSVC_MAIL_FROM  where notices go out
 MATCHSVC_REVIEW_URL the counsel's page in Vigil, the only thing a notice links to
+MATCHSVC_LANGUAGE   language of the notices: en (default), ru or uk
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class Config:
     smtp_port: int = 25
     mail_from: str = "matching@localhost"
     review_url: str = ""
+    language: str = "en"
     max_batch: int = 50
     max_sealed_bytes: int = 4096
 
@@ -41,6 +43,13 @@ def _int(name: str, default: int, minimum: int) -> int:
         raise ConfigError(f"{name} must be an integer") from exc
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _language() -> str:
+    value = os.environ.get("MATCHSVC_LANGUAGE", "en")
+    if value not in {"en", "ru", "uk"}:
+        raise ConfigError("MATCHSVC_LANGUAGE must be en, ru or uk")
     return value
 
 
@@ -57,4 +66,5 @@ def from_env() -> Config:
         mail_from=os.environ.get("MATCHSVC_MAIL_FROM", "matching@localhost"),
         # The counsel's page in Vigil, e.g. https://vigil.example.org/matching/counsel/
         review_url=os.environ.get("MATCHSVC_REVIEW_URL", ""),
+        language=_language(),
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from matchsvc import keys, oprf
+from matchsvc import keys, notices, oprf
 from matchsvc.app import make_app
 from matchsvc.testing import Network, call, configure, free_port
 from vigil.mailtest import Inbox
@@ -249,3 +249,12 @@ def test_it_refuses_a_key_file_others_can_read(net: Network) -> None:
     os.chmod(net.config.key_file, 0o644)
     with pytest.raises(keys.KeyFileError):
         make_app(net.config)
+
+
+def test_it_writes_every_notice_in_every_language() -> None:
+    for kind, texts in notices.TEXTS.items():
+        assert set(texts) == {"en", "ru", "uk"}, kind
+        for language in texts:
+            subject, body = notices.text(kind, language, "https://vigil.example.org/m/")
+            assert subject and body.endswith("https://vigil.example.org/m/\n")
+    assert notices.text("match", "ru", "x")[0].startswith("Сопоставление")
