@@ -74,3 +74,14 @@ def test_it_sets_up_membership_and_counsel_from_the_command_line(
     counsel = NetworkCounsel.objects.get(network=network)
     private = reads.counsel_private_key(counsel, PASSWORD)
     assert crypto.unseal(private, bytes(counsel.sealed_token)) == b"mc_counsel-token"
+
+
+def test_it_sets_up_the_demo_matching(tmp_path: Path) -> None:
+    from vigil.accounts.demo import create_demo
+    from vigil.matching.demo import create_demo_matching
+
+    create_demo()
+    assert "demo-eeca" in create_demo_matching(tmp_path)
+    assert "exists already" in create_demo_matching(tmp_path)
+    assert MatchingMembership.objects.count() == 2
+    assert NetworkCounsel.objects.get().user.username == "svitlo-lawyer"
