@@ -22,7 +22,7 @@ def after_qualify(request: HttpRequest, event: Event) -> None:
     if not reads.qualifies(event) or not reads.victims_consent(event):
         actions.withdraw_for_event(request.user, event, reason="qualification")  # type: ignore[arg-type]
         return
-    if not client.enabled():
+    if not client.enabled() or not reads.takes_part(event.organisation_id):
         return
     try:
         sent = actions.submit_event(

@@ -14,7 +14,7 @@ from vigil.cases import consent
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents.models import Event, Perpetrator, Person
 from vigil.matching import client, escrow
-from vigil.matching.models import IdentifierKind, NetworkCounsel
+from vigil.matching.models import IdentifierKind, MatchingMembership, NetworkCounsel
 from vigil.vault import crypto, keys, sealing
 
 # Incidents a lawyer qualified as these are matched; others are not (or withdrawn).
@@ -32,6 +32,11 @@ class Identifier:
         # Badge and plate numbers are national; names and phones are not scoped.
         scope = country if self.kind in {IdentifierKind.BADGE, IdentifierKind.PLATE} else ""
         return f"vigil-match\x00{self.kind}\x00{scope}\x00{self.normalised}".encode()
+
+
+def takes_part(organisation_id: int) -> bool:
+    """The organisation is a member of some network's matching."""
+    return MatchingMembership.objects.filter(organisation_id=organisation_id).exists()
 
 
 def qualifies(event: Event) -> bool:
