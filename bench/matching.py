@@ -10,6 +10,7 @@ this process on a free loopback port, so both sides share the 2 cores.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -95,7 +96,7 @@ def run() -> common.Report:
 
             for batch in BATCHES:
                 common.progress(f"matching: end to end, {batch} per request")
-                seconds = common.sample(lambda batch=batch: entries(batch), ROUNDS)
+                seconds = common.sample(functools.partial(entries, batch), ROUNDS)
                 rates = [ENTRIES_PER_ROUND / s for s in seconds]
                 data[f"end_to_end_batch_{batch}_per_second"] = common.summary(rates)
                 table.add(
