@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 SECURE_COOKIES=0
 TEST_ENV := VIGIL_TESTING=1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format messages check-messages bench system-deps demo-code check-deploy
+.PHONY: help venv run test lint format messages check-messages bench system-deps demo-code check-deploy matching-service
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## create the virtual environment and install dependencies
 
 system-deps: ## install Debian packages the tests need (chromium, gettext, fonts, pango, poppler) when missing
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftotext >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftotext >/dev/null && ldconfig -p | grep -q libsodium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsodium23 chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
 	  else echo "Install chromium, gettext, fonts-dejavu-core and pango (sudo apt-get install chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)"; exit 1; fi; }
 
 run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
@@ -61,6 +61,11 @@ check-messages: venv ## fail if the catalogues miss a string, have untranslated 
 check-deploy: venv ## Django's deployment checks with production-like settings
 	SECRET_KEY=$$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=vigil.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+MATCHING_HOST ?= 127.0.0.1
+MATCHING_PORT ?= 8700
+matching-service: venv ## run the matching service apart from Vigil (own database and key file; docs/deployment.md)
+	$(BIN)/gunicorn --bind $(MATCHING_HOST):$(MATCHING_PORT) --workers 2 matchsvc.wsgi:application
 
 bench: venv ## run the benchmarks in bench/ and print figures for docs/performance.md
 	$(TEST_ENV) $(BIN)/python -m bench

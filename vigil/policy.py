@@ -58,6 +58,8 @@ class Perm(StrEnum):
     MANAGE_DIRECTORY = "manage_directory"
     MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
     ACCOUNTABILITY_FIGURES = "accountability_figures"
+    # matching: the counsel is a capacity (NetworkCounsel), not a role
+    MATCHING_COUNSEL = "matching_counsel"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -94,6 +96,8 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_DIRECTORY: frozenset({R.COORDINATOR}),
     Perm.MANAGE_LETTER_TEMPLATES: frozenset({R.COORDINATOR}),
     Perm.ACCOUNTABILITY_FIGURES: frozenset({R.COORDINATOR, R.LAWYER, R.ANALYST}),
+    # matching: roles that may hold a NetworkCounsel capacity; the record decides.
+    Perm.MATCHING_COUNSEL: frozenset({R.COORDINATOR, R.LAWYER}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -276,3 +280,38 @@ def org_private_key(request: HttpRequest) -> bytes:
     """The session's key of the member's organisation (raises VaultLocked)."""
     membership = _membership(request, Perm.HOME)
     return request.vault.org_key(membership.organisation_id)  # type: ignore[attr-defined]
+
+
+# --- matching ---------------------------------------------------------------------
+
+
+def counsels_for(request: HttpRequest) -> QuerySet[Any]:
+    """The networks this member is counsel of, through her host organisation.
+
+    A lawyer or coordinator with no such capacity is refused (403): the page
+    exists for every lawyer, the capacity for few.
+    """
+    from vigil.matching.models import NetworkCounsel
+
+    membership = _membership(request, Perm.MATCHING_COUNSEL)
+    counsels = NetworkCounsel.objects.filter(
+        user_id=membership.user_id, network__host_id=membership.organisation_id
+    )
+    if not counsels.exists():
+        raise PermissionDenied
+    return counsels
+
+
+def get_counsel_for_user(request: HttpRequest, network_pk: int) -> Any:
+    """Her counsel record for this network, else 404 (another network's counsel)."""
+    from vigil.matching.models import NetworkCounsel
+
+    membership = _membership(request, Perm.MATCHING_COUNSEL)
+    try:
+        return NetworkCounsel.objects.select_related("network", "network__host", "user").get(
+            network_id=network_pk,
+            user_id=membership.user_id,
+            network__host_id=membership.organisation_id,
+        )
+    except NetworkCounsel.DoesNotExist as exc:
+        raise Http404 from exc

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vigil.intake",
     "vigil.stats",
     "vigil.complaints",
+    "vigil.matching",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,12 @@ RECEIPT_GLOBAL_FAILURES_PER_MINUTE = env_int("RECEIPT_GLOBAL_FAILURES_PER_MINUTE
 # Evidence uploads; the reverse proxy's body limit should be a little above this.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# --- Repeat-perpetrator matching ---------------------------------------------------
+# The separate matching service (matchsvc, docs/deployment.md); empty: matching off.
+# Vigil holds no OPRF key, only each organisation's token sealed to its key.
+MATCHING_SERVICE_URL = env_str("MATCHING_SERVICE_URL", "")
+MATCHING_TIMEOUT = env_int("MATCHING_TIMEOUT", 10, minimum=1)
 
 # --- Statistics -------------------------------------------------------------------
 # Smallest count shown in statistics; smaller non-zero counts are suppressed.

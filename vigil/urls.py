@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include(("vigil.intake.urls", "intake"))),
     path("", include(("vigil.stats.urls", "stats"))),
     path("", include(("vigil.complaints.urls", "complaints"))),
+    path("", include(("vigil.matching.urls", "matching"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

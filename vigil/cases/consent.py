@@ -65,6 +65,11 @@ def record_consent(
         )
         if purpose == ConsentPurpose.STATISTICS:
             _refresh_stats_flag(person)
+        if purpose == ConsentPurpose.MATCHING and not granted:
+            # Imported here: matching builds on cases, not the other way round.
+            from vigil.matching.actions import withdraw_for_person
+
+            withdraw_for_person(acting_user, person)
         record(
             acting_user,
             "consent.record",

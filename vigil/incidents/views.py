@@ -22,6 +22,7 @@ from vigil.incidents import actions, wizard
 from vigil.incidents.duplicates import possible_duplicates
 from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
 from vigil.incidents.models import Act, Event, EventStatus, SourceChannel
+from vigil.matching import hooks as matching_hooks
 from vigil.policy import Perm
 from vigil.vault import crypto, sealing
 
@@ -161,6 +162,7 @@ def qualify(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(request, event, qualify_form=form)
     actions.qualify_violation(request.user, event, form.cleaned_data["status"])  # type: ignore[arg-type]
     messages.success(request, _("Violation status saved."))
+    matching_hooks.after_qualify(request, event)
     return redirect("incidents:detail", pk=event.pk)
 
 
