@@ -29,6 +29,7 @@ from vigil.accounts.forms import (
 )
 from vigil.accounts.middleware import LOGIN_AT
 from vigil.accounts.models import Membership, User
+from vigil.audit import events as audit_events
 from vigil.audit.models import AuditEvent
 from vigil.lib.views import form_data
 from vigil.policy import Perm
@@ -295,7 +296,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     organisation = request.membership.organisation  # type: ignore[attr-defined]
     events = AuditEvent.objects.filter(organisation=organisation).select_related("actor")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_list.html", {"page": page})
+    rows = [(event, audit_events.label(event.action)) for event in page]
+    return render(request, "accounts/audit_list.html", {"page": page, "rows": rows})
 
 
 @policy.staff_view(Perm.RECOVER_KEYS)

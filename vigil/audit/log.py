@@ -11,6 +11,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from vigil.audit import events
 from vigil.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -58,8 +59,10 @@ def record(
     """Append one event. Call inside the action's transaction.
 
     ``data`` must hold identifiers, codes and counts only: never names,
-    narratives or contact details.
+    narratives or contact details. The event and its keys must be declared in
+    an app's ``audit_events.py`` (UndeclaredAuditEvent otherwise).
     """
+    events.check(action, frozenset(data))
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         seq = head.seq + 1
