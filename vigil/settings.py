@@ -153,7 +153,9 @@ AXES_LOCKOUT_CALLABLE = "vigil.accounts.lockout.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
 # --- Sessions ---------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The table keeps only HMAC(SESSION_KEY_SECRET, cookie value): a copied row is no session.
+SESSION_ENGINE = "vigil.accounts.session_store"
+SESSION_KEY_SECRET = env_str("SESSION_KEY_SECRET", "")
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
