@@ -276,3 +276,43 @@ def org_private_key(request: HttpRequest) -> bytes:
     """The session's key of the member's organisation (raises VaultLocked)."""
     membership = _membership(request, Perm.HOME)
     return request.vault.org_key(membership.organisation_id)  # type: ignore[attr-defined]
+
+
+# --- role decisions used by actions and pages (no role checks elsewhere) ---------
+
+
+# Roles whose statistics scope is a network rather than their own organisation.
+NETWORK_ROLES: frozenset[str] = frozenset({R.NETWORK_ANALYST})
+
+
+def roles_with(perm: Perm) -> frozenset[str]:
+    """The roles holding ``perm``, for queries such as "the lawyers of this organisation"."""
+    return PERMISSIONS[perm]
+
+
+def can_in(membership: Membership | None, perm: Perm, organisation_id: int) -> bool:
+    """``perm`` held in that very organisation (actions check the object's owner)."""
+    return (
+        can(membership, perm)
+        and membership is not None
+        and (membership.organisation_id == organisation_id)
+    )
+
+
+def stats_scope_is_network(membership: Membership) -> bool:
+    return membership.role in NETWORK_ROLES
+
+
+def enters_hotline_calls(membership: Membership) -> bool:
+    """Whether new incidents default to the hotline channel for this member."""
+    return membership.role == R.HOTLINE
+
+
+def members_with(perm: Perm, organisation_id: int | None = None) -> QuerySet[Membership]:
+    """Active members holding ``perm`` (of one organisation, or of all), e.g. to notify."""
+    members = Membership.objects.filter(
+        is_active=True, user__is_active=True, role__in=roles_with(perm)
+    )
+    if organisation_id is not None:
+        members = members.filter(organisation_id=organisation_id)
+    return members.select_related("user", "organisation")

@@ -174,6 +174,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "unlocked": request.vault.is_unlocked(membership.organisation_id),  # type: ignore[attr-defined]
         "holds_keys": policy.role_holds_keys(membership.role),
+        "can_recover": policy.can(membership, Perm.RECOVER_KEYS),
     }
     return render(request, "accounts/home.html", context)
 

@@ -26,7 +26,6 @@ from vigil.cases import consent
 from vigil.cases.models import Case
 from vigil.complaints import access, actions, letters, transitions
 from vigil.complaints import agenda as agenda_mod
-from vigil.complaints.access import LAWYER_ROLES
 from vigil.complaints.forms import (
     AcknowledgeForm,
     AppealForm,
@@ -90,7 +89,7 @@ def _lawyers(organisation_id: int) -> QuerySet[User]:
         User.objects.filter(
             memberships__organisation_id=organisation_id,
             memberships__is_active=True,
-            memberships__role__in=LAWYER_ROLES,
+            memberships__role__in=policy.roles_with(Perm.LEGAL_FILE),
             is_active=True,
         )
         .distinct()
@@ -147,7 +146,7 @@ def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_case(request, pk, Perm.LEGAL_DRAFT)
     initial: dict[str, Any] = {}
-    if acting_membership(request).role in LAWYER_ROLES:
+    if policy.can(acting_membership(request), Perm.LEGAL_FILE):
         initial["lawyer"] = request.user.pk
     form = _action_form(request, case, initial=initial)
     if request.method == "POST" and form.is_valid():

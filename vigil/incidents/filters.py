@@ -40,11 +40,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from vigil import policy
 from vigil.accounts.models import Membership, User
 from vigil.cases.models import Case, CaseStatus, Task
 from vigil.incidents import regions
 from vigil.incidents.models import Act, Event, EventStatus, Perpetrator
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 from vigil.vault import crypto
 from vigil.vocab.fields import TermChoiceField
 from vigil.vocab.models import Term
@@ -84,7 +85,7 @@ def case_team(organisation_id: int) -> QuerySet[User]:
     member_ids = Membership.objects.filter(
         organisation_id=organisation_id,
         is_active=True,
-        role__in=PERMISSIONS[Perm.CASE_EDIT],
+        role__in=policy.roles_with(Perm.CASE_EDIT),
     ).values("user_id")
     return User.objects.filter(pk__in=member_ids, is_active=True).order_by("username")
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.accounts.models import Role
+from vigil.accounts.models import Membership
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents import actions, wizard
 from vigil.incidents.duplicates import possible_duplicates
@@ -27,15 +27,17 @@ from vigil.vault import crypto, sealing
 DRAFTS_SHOWN = 20
 
 
-def _default_channel(role: str) -> str:
-    return SourceChannel.HOTLINE if role == Role.HOTLINE else SourceChannel.OUTREACH
+def _default_channel(membership: Membership) -> str:
+    if policy.enters_hotline_calls(membership):
+        return SourceChannel.HOTLINE
+    return SourceChannel.OUTREACH
 
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.INCIDENT_EDIT)
 def new(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    default = _default_channel(membership.role)
+    default = _default_channel(membership)
     form = StartForm(
         request.POST if request.method == "POST" else None, initial={"source_channel": default}
     )

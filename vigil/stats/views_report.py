@@ -38,7 +38,7 @@ def _form(request: HttpRequest, membership: Membership) -> ReportForm | None:
     """The form for this member; None for a network analyst whose organisation hosts no
     network (nothing to report on)."""
     data = request.POST if request.method == "POST" else None
-    if membership.role in access.NETWORK_ROLES:
+    if policy.stats_scope_is_network(membership):
         networks = list(access.networks_for(membership))
         if not networks:
             return None
