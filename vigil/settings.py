@@ -6,6 +6,8 @@ Defaults are safe for production (DEBUG off, secure cookies, strict headers);
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -279,6 +281,19 @@ REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5, minimum=3)
 # Generated advocacy reports (aggregates only) are deleted after this many days.
 STATS_REPORT_KEEP_DAYS = env_int("STATS_REPORT_KEEP_DAYS", 7, minimum=1)
+
+# --- Audit checkpoints ---------------------------------------------------------------
+# Signed heads of the audit chain, kept outside the database (section 9 of
+# docs/threat-model.md). Put the directory on storage the app cannot rewrite, and
+# keep the key file out of database backups; it is generated on first use.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_SIGNING_KEY_FILE = Path(
+    env_str("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.key"))
+)
+if TESTING and "AUDIT_CHECKPOINT_DIR" not in os.environ:
+    # Never mix a test run's checkpoints with a development database's.
+    AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="vigil-test-audit-"))
+    AUDIT_SIGNING_KEY_FILE = AUDIT_CHECKPOINT_DIR / "audit-checkpoint.key"
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.
