@@ -172,6 +172,10 @@ CSRF_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
+# Step-up for changes that can hurt reporters: password and a fresh TOTP code,
+# valid this long; the session ends after this many wrong attempts.
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60, minimum=60)
+STEP_UP_MAX_FAILURES = env_int("STEP_UP_MAX_FAILURES", 5, minimum=1)
 # The cookie that carries the key protecting the unlocked organisation key.
 VAULT_COOKIE_NAME = "vigil_vault"
 

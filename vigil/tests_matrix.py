@@ -13,7 +13,7 @@ from collections.abc import Callable
 from django.test import Client
 
 from vigil.accounts.models import Role
-from vigil.conftest import World, sign_in
+from vigil.conftest import World, sign_in, step_up_session
 
 COLUMNS: list[str] = ["anon", *Role.values, "other_org"]
 
@@ -32,6 +32,8 @@ def client_for(world: World, column: str) -> Client:
         return client
     persona = world.others["coordinator"] if column == "other_org" else world[column]
     sign_in(client, persona)
+    # The matrix measures access, not the step-up asked before sensitive changes.
+    step_up_session(client)
     return client
 
 

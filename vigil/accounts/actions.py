@@ -210,5 +210,10 @@ def record_login(user: User) -> None:
     record(user, "account.login")
 
 
+def record_step_up(user: User) -> None:
+    with transaction.atomic():
+        record(user, "account.step_up")
+
+
 def record_logout(user: User) -> None:
     record(user, "account.logout")

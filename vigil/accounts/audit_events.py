@@ -19,6 +19,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "account.2fa_enrol": frozenset(),
     "account.login": frozenset(),
     "account.logout": frozenset(),
+    "account.step_up": frozenset(),
 }
 
 LABELS = {
@@ -36,4 +37,5 @@ LABELS = {
     "account.2fa_enrol": _("Two-factor device enrolled"),
     "account.login": _("Signed in"),
     "account.logout": _("Signed out"),
+    "account.step_up": _("Confirmed with password and code for a sensitive change"),
 }

@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
@@ -18,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil import policy
-from vigil.accounts import actions
+from vigil.accounts import actions, stepup
 from vigil.accounts.forms import (
     LoginForm,
     MemberCreateForm,
@@ -197,6 +198,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @policy.staff_view(Perm.MANAGE_MEMBERS)
+@stepup.required()
 def member_create(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
     form = MemberCreateForm(form_data(request))
@@ -215,6 +217,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
             role=form.cleaned_data["role"],
             org_private=org_private,
         )
+        stepup.announce(
+            request,
+            "member_added",
+            f"{created.membership.user.username} ({created.membership.role})",
+        )
         return render(
             request,
             "accounts/member_password.html",
@@ -228,11 +235,14 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @policy.staff_view(Perm.MANAGE_MEMBERS)
+@stepup.required(on_get=False)
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = policy.get_member_for_coordinator(request, pk)
     form = RoleForm(form_data(request), initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
+        old = member.role
         actions.change_role(request.user, request.vault, member, form.cleaned_data["role"])  # type: ignore[arg-type, attr-defined]
+        stepup.announce(request, "member_role", f"{member.user.username}: {old} -> {member.role}")
         messages.success(request, _("Role changed."))
         return redirect("accounts:member_detail", pk=member.pk)
     context = {
@@ -245,8 +255,13 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/member_detail.html", context)
 
 
+def _member_page(request: HttpRequest, pk: int, action: str = "") -> str:
+    return reverse("accounts:member_detail", args=[pk])
+
+
 @require_POST
 @policy.staff_view(Perm.MANAGE_MEMBERS)
+@stepup.required(_member_page)
 def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     member = policy.get_member_for_coordinator(request, pk)
     user = request.user
@@ -254,24 +269,33 @@ def member_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if member.user_id == user.pk and action in {"deactivate", "revoke"}:
         messages.error(request, _("You cannot remove your own access."))
         return redirect("accounts:member_detail", pk=member.pk)
+
+    def announce(kind: str) -> None:
+        stepup.announce(request, kind, f"{member.user.username}: {action}")
+
     try:
         if action == "grant":
             actions.grant_keys(user, vault, member)  # type: ignore[arg-type]
+            announce("key_grant")
             messages.success(request, _("Access to sealed data granted."))
         elif action == "revoke":
             actions.revoke_keys(user, member)  # type: ignore[arg-type]
+            announce("key_grant")
             messages.success(request, _("Access to sealed data revoked."))
         elif action in {"activate", "deactivate"}:
             actions.set_active(user, member, action == "activate")  # type: ignore[arg-type]
+            announce("member_status")
             messages.success(request, _("Member updated."))
         elif action == "reset-2fa":
             actions.reset_two_factor(user, member)  # type: ignore[arg-type]
+            announce("member_status")
             messages.success(
                 request,
                 _("Two-factor authentication reset; the member enrols again at next sign-in."),
             )
         elif action == "reset-password":
             password = actions.reset_password(user, vault, member)  # type: ignore[arg-type]
+            announce("key_grant")
             return render(
                 request,
                 "accounts/member_password.html",

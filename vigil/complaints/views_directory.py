@@ -9,11 +9,13 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
+from vigil.accounts import stepup
 from vigil.accounts.models import User
 from vigil.complaints import access, actions, figures, letters
 from vigil.complaints.forms import BodyForm, LiaisonForm, TemplateUploadForm
@@ -212,6 +214,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
+@stepup.required()
 def template_upload(request: HttpRequest, body_type: str, language: str) -> HttpResponse:
     _check_kind(body_type, language)
     membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
@@ -228,6 +231,7 @@ def template_upload(request: HttpRequest, body_type: str, language: str) -> Http
             language=language,
             content=form.cleaned_data["file"],
         )
+        stepup.announce(request, "letter_template", f"{body_type}/{language}")
         messages.success(request, _("Template saved. New letters use it."))
         return redirect("complaints:template_list")
     own = LetterTemplate.objects.filter(
@@ -257,12 +261,14 @@ def template_download(request: HttpRequest, body_type: str, language: str) -> Ht
 
 @require_POST
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
+@stepup.required(lambda request, **kwargs: reverse("complaints:template_list"))
 def template_reset(request: HttpRequest, body_type: str, language: str) -> HttpResponse:
     _check_kind(body_type, language)
     membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
     if actions.reset_template(
         _user(request), membership.organisation, body_type=body_type, language=language
     ):
+        stepup.announce(request, "letter_template", f"{body_type}/{language}")
         messages.success(request, _("Back to the shared template."))
     return redirect("complaints:template_list")
 

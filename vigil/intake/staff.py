@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil import policy
+from vigil.accounts import stepup
 from vigil.audit.log import record
 from vigil.intake import actions, choices, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
@@ -241,6 +242,7 @@ class PublicProfileForm(forms.Form):
 
 
 @policy.staff_view(Perm.PUBLIC_PROFILE)
+@stepup.required()
 def public_profile(request: HttpRequest) -> HttpResponse:
     organisation = request.membership.organisation  # type: ignore[attr-defined]
     current = (organisation.settings or {}).get("public", {})
@@ -257,6 +259,7 @@ def public_profile(request: HttpRequest) -> HttpResponse:
             "hours": {lang: data[f"hours_{lang}"] for lang in ("en", "ru", "uk")},
         }
         actions.set_public_profile(request.user, organisation, profile)  # type: ignore[arg-type]
+        stepup.announce(request, "public_page")
         messages.success(request, _("The public page is updated."))
         return redirect("intake:public_profile")
     return render(

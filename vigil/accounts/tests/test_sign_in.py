@@ -160,7 +160,7 @@ def test_it_changes_the_password_and_keeps_the_keys(world: World, signed_in) -> 
 
 
 def test_it_lets_a_coordinator_reset_a_password(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", step_up=True)
     response = coordinator.post(
         f"/accounts/org/members/{world['lawyer'].membership.pk}/reset-password/"
     )
@@ -180,7 +180,7 @@ def test_it_lets_a_coordinator_reset_a_password(world: World, signed_in) -> None
 
 
 def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", step_up=True)
     response = coordinator.post(
         "/accounts/org/members/new/", {"username": "olena", "email": "", "role": "caseworker"}
     )
@@ -192,7 +192,7 @@ def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed
 
 
 def test_it_refuses_a_taken_username_with_a_clear_error(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in("coordinator").post(
+    response = signed_in("coordinator", step_up=True).post(
         "/accounts/org/members/new/", {"username": "A-LAWYER", "role": "lawyer"}
     )
     assert response.status_code == 200
@@ -200,7 +200,7 @@ def test_it_refuses_a_taken_username_with_a_clear_error(world: World, signed_in)
 
 
 def test_it_revokes_keys_when_a_role_loses_key_access(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", step_up=True)
     member = world["caseworker"].membership
     coordinator.post(f"/accounts/org/members/{member.pk}/", {"role": "analyst"})
     member.refresh_from_db()
