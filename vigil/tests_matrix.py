@@ -8,7 +8,7 @@ templates are formatted with the ids from ``targets``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.test import Client
 
@@ -38,7 +38,7 @@ def client_for(world: World, column: str) -> Client:
 
 
 def run_matrix(
-    world: World, rows: list[Row], targets: Callable[[], dict[str, object]]
+    world: World, rows: list[Row], targets: Callable[[], Mapping[str, object]]
 ) -> list[str]:
     """Return a list of mismatches (empty when the matrix holds)."""
     failures: list[str] = []

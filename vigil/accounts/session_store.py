@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -43,7 +43,7 @@ def stored_key(session_key: str) -> str:
 class SessionStore(DbSessionStore):
     """Django's database backend with every table lookup keyed by ``stored_key``."""
 
-    def _get_session_from_db(self) -> Session | None:
+    def _get_session_from_db(self) -> AbstractBaseSession | None:
         session_key = self.session_key
         if session_key is None:
             return None
@@ -55,7 +55,7 @@ class SessionStore(DbSessionStore):
             self._session_key = None
             return None
 
-    async def _aget_session_from_db(self) -> Session | None:
+    async def _aget_session_from_db(self) -> AbstractBaseSession | None:
         session_key = self.session_key
         if session_key is None:
             return None
@@ -73,14 +73,14 @@ class SessionStore(DbSessionStore):
     async def aexists(self, session_key: str) -> bool:
         return bool(await self.model.objects.filter(session_key=stored_key(session_key)).aexists())
 
-    def create_model_instance(self, data: dict[str, Any]) -> Session:
-        row: Session = super().create_model_instance(data)
-        row.session_key = stored_key(self._get_or_create_session_key())
+    def create_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
+        row = super().create_model_instance(data)  # keyed by the cookie value
+        row.session_key = stored_key(row.session_key)
         return row
 
-    async def acreate_model_instance(self, data: dict[str, Any]) -> Session:
-        row: Session = await super().acreate_model_instance(data)
-        row.session_key = stored_key(await self._aget_or_create_session_key())
+    async def acreate_model_instance(self, data: dict[str, Any]) -> AbstractBaseSession:
+        row = await super().acreate_model_instance(data)
+        row.session_key = stored_key(row.session_key)
         return row
 
     def delete(self, session_key: str | None = None) -> None:

@@ -26,6 +26,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from vigil.lib.requests import as_staff
+
 STEP_UP_AT = "step_up_at"
 FAILURES = "step_up_failures"
 
@@ -83,7 +85,7 @@ def announce(request: HttpRequest, kind: str, detail: str = "") -> None:
     """
     from vigil.accounts import tasks
 
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = as_staff(request).membership
     tasks.announce_change.enqueue(
         organisation_id=membership.organisation_id,
         actor_id=request.user.pk,

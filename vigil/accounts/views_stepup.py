@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -14,18 +14,19 @@ from django_otp import devices_for_user
 from vigil import policy
 from vigil.accounts import actions, stepup
 from vigil.accounts.forms import StepUpForm
+from vigil.lib.requests import StaffRequest
 from vigil.lib.views import acting_user, form_data
 from vigil.policy import Perm
 
 
-def _next(request: HttpRequest) -> str:
+def _next(request: StaffRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return "/"
 
 
-def _token_ok(request: HttpRequest, token: str) -> bool:
+def _token_ok(request: StaffRequest, token: str) -> bool:
     # verify_token refuses a code of a time step already used (the sign-in's).
     return any(
         device.verify_token(token) for device in devices_for_user(request.user, confirmed=True)
@@ -34,7 +35,7 @@ def _token_ok(request: HttpRequest, token: str) -> bool:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.HOME)
-def step_up(request: HttpRequest) -> HttpResponse:
+def step_up(request: StaffRequest) -> HttpResponse:
     form = StepUpForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         user = acting_user(request)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -76,7 +76,7 @@ class LightSelect(forms.Select):
 
 
 class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -107,16 +107,17 @@ class _ListFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, membership: Membership) -> None:
         super().__init__(data)
         organisation = membership.organisation
-        self.fields["region"].choices = [
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
             ("", _("Any region")),
             *regions.choices(organisation.country),
         ]
         for name in ("act_type", "perpetrator_type"):
-            field = self.fields[name]
-            field.queryset = Term.objects.of(name, organisation.pk)  # type: ignore[attr-defined]
-            field.empty_label = _("Any")  # type: ignore[attr-defined]
-        self.fields["assignee"].queryset = case_team(organisation.pk)
-        self.fields["assignee"].empty_label = _("Anyone")
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = Term.objects.of(name, organisation.pk)
+            field.empty_label = _("Any")
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = case_team(organisation.pk)
+        assignee.empty_label = _("Anyone")
 
     def values(self) -> dict[str, Any]:
         """The valid, non-empty filters (an invalid field is ignored, its error shown)."""
@@ -329,7 +330,7 @@ class ListPaginator(Paginator):
         return self._counted.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self.matches, COUNT_CAP)
 
     @property

@@ -140,7 +140,7 @@ def _terms(codes: list[str]) -> dict[str, Term]:
     return {t.code: t for t in Term.objects.filter(code__in=[c for c in codes if c])}
 
 
-def _code(options: list, key: str | None) -> str:  # type: ignore[type-arg]
+def _code(options: list, key: str | None) -> str:
     for option in options:
         if option[0] == key:
             return str(option[2])
@@ -253,7 +253,7 @@ def merge(acting_user: User, org_private: bytes, submission: Submission, event: 
         raise TriageError("incident of another organisation")
     thread_key = staff_thread_key(org_private, submission)
     report = sealing.open_json(thread_key, submission.sealed, {})
-    event_key = crypto.unseal(org_private, bytes(event.sealed_key))
+    event_key = crypto.unseal(org_private, bytes(event.sealed_key or b""))
     source_type = Term.objects.filter(code="SRC.VICTIM").first()
     with transaction.atomic():
         incident_actions.add_source(

@@ -112,7 +112,7 @@ def test_it_locks_the_vault_when_the_cookie_is_missing(world: World) -> None:
     assert b"Sealed data unlocked" not in client.get("/").content
 
 
-def test_it_rewraps_a_member_key_under_a_new_cost_at_sign_in(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_rewraps_a_member_key_under_a_new_cost_at_sign_in(world: World, settings) -> None:
     from vigil.vault.models import MemberKey
 
     settings.VAULT_KDF_OPSLIMIT = 2
