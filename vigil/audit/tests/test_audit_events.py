@@ -79,6 +79,8 @@ def test_the_audit_page_shows_translated_labels(world: World, signed_in: Any) ->
     client = signed_in("coordinator")
     page = client.get("/accounts/org/audit/").content.decode()
     assert "key.grant" in page and "Organisation key granted" in page
+    page = client.get("/accounts/org/audit/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "Ключ організації надано" in page
 
 
 # --- the write paths, with planted strings -----------------------------------------------
