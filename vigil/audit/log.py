@@ -93,7 +93,8 @@ def _locked_head() -> AuditHead:
                 hash=last.hash if last is not None else GENESIS,
             )
     except IntegrityError:
-        pass  # a concurrent writer rebuilt it first
+        # A concurrent writer rebuilt it (and recorded that) first.
+        return AuditHead.objects.select_for_update().get(id=1)
     head = AuditHead.objects.select_for_update().get(id=1)
     if last is not None:
         _append(head, None, None, "audit.head_recovered", "", "", {"seq": last.seq})
