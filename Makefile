@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 SECURE_COOKIES=0
 TEST_ENV := VIGIL_TESTING=1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format messages check-messages bench system-deps demo-code check-deploy matching-service
+.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_UR
 lint: venv ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: venv ## mypy with django-stubs over vigil/ (zero errors expected)
+	$(TEST_ENV) $(BIN)/mypy vigil
 
 format: venv ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .

@@ -7,6 +7,7 @@ with a confirmed TOTP device, so tests exercise the real sign-in path
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -119,13 +120,24 @@ def sign_in(client: Client, persona: Persona, password: str = PASSWORD) -> None:
     assert response.status_code == 302, response.content[:500]
 
 
+def step_up_session(client: Client) -> None:
+    """Mark the client's session as freshly stepped up (tests not about step-up)."""
+    from vigil.accounts.stepup import STEP_UP_AT
+
+    session = client.session
+    session[STEP_UP_AT] = int(time.time())
+    session.save()
+
+
 @pytest.fixture
 def signed_in(world: World) -> Iterator[object]:
     """Factory: a client signed in as the persona of a role (own organisation)."""
 
-    def make(role: str, *, other: bool = False) -> Client:
+    def make(role: str, *, other: bool = False, step_up: bool = False) -> Client:
         client = Client()
         sign_in(client, (world.others if other else world.people)[role])
+        if step_up:
+            step_up_session(client)
         return client
 
     yield make

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,8 @@ from vigil.accounts.models import Membership, Role
 from vigil.cases.models import Case
 from vigil.incidents.models import Event, Person
 from vigil.intake.models import Submission
-from vigil.vault.sealing import SealedRecord
+from vigil.lib.requests import as_staff
+from vigil.vault.session import Vault
 from vigil.vocab.models import Term
 
 R = Role
@@ -133,7 +134,7 @@ def staff_ready(request: HttpRequest) -> HttpResponse | None:
         if any(devices_for_user(user, confirmed=True)):
             return redirect("accounts:otp_verify")
         return redirect("accounts:otp_setup")
-    if user.must_change_password:  # type: ignore[union-attr]
+    if user.must_change_password:
         return redirect("accounts:password_change")
     return None
 
@@ -161,7 +162,7 @@ def staff_view(perm: Perm) -> Callable[[V], V]:
 
 def get_member_for_coordinator(request: HttpRequest, pk: int) -> Membership:
     """A membership of the coordinator's own organisation, else 404."""
-    acting: Membership = request.membership  # type: ignore[attr-defined]
+    acting = as_staff(request).membership
     if not can(acting, Perm.MANAGE_MEMBERS):
         raise PermissionDenied
     try:
@@ -225,18 +226,26 @@ def get_person_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.INCIDEN
         raise Http404 from exc
 
 
-def data_key(request: HttpRequest, record: SealedRecord) -> bytes:
+class OwnedSealedRecord(Protocol):
+    """A sealed record that belongs to an organisation (every one a page opens)."""
+
+    organisation_id: int
+
+    def data_key(self, vault: Vault, organisation_id: int) -> bytes: ...
+
+
+def data_key(request: HttpRequest, record: OwnedSealedRecord) -> bytes:
     """Open a record's data key with the session's organisation key.
 
     Raises VaultLocked when this session holds no key (member without a grant,
     or the vault cookie is gone); views show a clear message for it.
     """
-    return record.data_key(request.vault, record.organisation_id)  # type: ignore[attr-defined]
+    return record.data_key(as_staff(request).vault, record.organisation_id)
 
 
 def index_key(request: HttpRequest) -> bytes:
     membership = _membership(request, Perm.HOME)
-    return request.vault.index_key(membership.organisation_id)  # type: ignore[attr-defined]
+    return as_staff(request).vault.index_key(membership.organisation_id)
 
 
 # --- vocabularies -----------------------------------------------------------------
@@ -279,7 +288,47 @@ def get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
 def org_private_key(request: HttpRequest) -> bytes:
     """The session's key of the member's organisation (raises VaultLocked)."""
     membership = _membership(request, Perm.HOME)
-    return request.vault.org_key(membership.organisation_id)  # type: ignore[attr-defined]
+    return as_staff(request).vault.org_key(membership.organisation_id)
+
+
+# --- role decisions used by actions and pages (no role checks elsewhere) ---------
+
+
+# Roles whose statistics scope is a network rather than their own organisation.
+NETWORK_ROLES: frozenset[str] = frozenset({R.NETWORK_ANALYST})
+
+
+def roles_with(perm: Perm) -> frozenset[str]:
+    """The roles holding ``perm``, for queries such as "the lawyers of this organisation"."""
+    return PERMISSIONS[perm]
+
+
+def can_in(membership: Membership | None, perm: Perm, organisation_id: int) -> bool:
+    """``perm`` held in that very organisation (actions check the object's owner)."""
+    return (
+        can(membership, perm)
+        and membership is not None
+        and (membership.organisation_id == organisation_id)
+    )
+
+
+def stats_scope_is_network(membership: Membership) -> bool:
+    return membership.role in NETWORK_ROLES
+
+
+def enters_hotline_calls(membership: Membership) -> bool:
+    """Whether new incidents default to the hotline channel for this member."""
+    return membership.role == R.HOTLINE
+
+
+def members_with(perm: Perm, organisation_id: int | None = None) -> QuerySet[Membership]:
+    """Active members holding ``perm`` (of one organisation, or of all), e.g. to notify."""
+    members = Membership.objects.filter(
+        is_active=True, user__is_active=True, role__in=roles_with(perm)
+    )
+    if organisation_id is not None:
+        members = members.filter(organisation_id=organisation_id)
+    return members.select_related("user", "organisation")
 
 
 # --- matching ---------------------------------------------------------------------
@@ -315,3 +364,10 @@ def get_counsel_for_user(request: HttpRequest, network_pk: int) -> Any:
         )
     except NetworkCounsel.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def members_needing_keys(organisation_id: int) -> QuerySet[Membership]:
+    """Active members whose role reads sealed data, so who must hold a key grant."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=KEY_HOLDING_ROLES
+    )

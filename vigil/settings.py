@@ -6,6 +6,8 @@ Defaults are safe for production (DEBUG off, secure cookies, strict headers);
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -155,7 +157,9 @@ AXES_LOCKOUT_CALLABLE = "vigil.accounts.lockout.locked_out"
 AXES_USERNAME_FORM_FIELD = "username"
 
 # --- Sessions ---------------------------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The table keeps only HMAC(SESSION_KEY_SECRET, cookie value): a copied row is no session.
+SESSION_ENGINE = "vigil.accounts.session_store"
+SESSION_KEY_SECRET = env_str("SESSION_KEY_SECRET", "")
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -170,6 +174,10 @@ CSRF_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
+# Step-up for changes that can hurt reporters: password and a fresh TOTP code,
+# valid this long; the session ends after this many wrong attempts.
+STEP_UP_SECONDS = env_int("STEP_UP_SECONDS", 5 * 60, minimum=60)
+STEP_UP_MAX_FAILURES = env_int("STEP_UP_MAX_FAILURES", 5, minimum=1)
 # The cookie that carries the key protecting the unlocked organisation key.
 VAULT_COOKIE_NAME = "vigil_vault"
 
@@ -285,6 +293,19 @@ MATCHING_TIMEOUT = env_int("MATCHING_TIMEOUT", 10, minimum=1)
 STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5, minimum=3)
 # Generated advocacy reports (aggregates only) are deleted after this many days.
 STATS_REPORT_KEEP_DAYS = env_int("STATS_REPORT_KEEP_DAYS", 7, minimum=1)
+
+# --- Audit checkpoints ---------------------------------------------------------------
+# Signed heads of the audit chain, kept outside the database (section 9 of
+# docs/threat-model.md). Put the directory on storage the app cannot rewrite, and
+# keep the key file out of database backups; it is generated on first use.
+AUDIT_CHECKPOINT_DIR = Path(env_str("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+AUDIT_SIGNING_KEY_FILE = Path(
+    env_str("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "audit-checkpoint.key"))
+)
+if TESTING and "AUDIT_CHECKPOINT_DIR" not in os.environ:
+    # Never mix a test run's checkpoints with a development database's.
+    AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="vigil-test-audit-"))
+    AUDIT_SIGNING_KEY_FILE = AUDIT_CHECKPOINT_DIR / "audit-checkpoint.key"
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.

@@ -8,12 +8,12 @@ templates are formatted with the ids from ``targets``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from django.test import Client
 
 from vigil.accounts.models import Role
-from vigil.conftest import World, sign_in
+from vigil.conftest import World, sign_in, step_up_session
 
 COLUMNS: list[str] = ["anon", *Role.values, "other_org"]
 
@@ -32,11 +32,13 @@ def client_for(world: World, column: str) -> Client:
         return client
     persona = world.others["coordinator"] if column == "other_org" else world[column]
     sign_in(client, persona)
+    # The matrix measures access, not the step-up asked before sensitive changes.
+    step_up_session(client)
     return client
 
 
 def run_matrix(
-    world: World, rows: list[Row], targets: Callable[[], dict[str, object]]
+    world: World, rows: list[Row], targets: Callable[[], Mapping[str, object]]
 ) -> list[str]:
     """Return a list of mismatches (empty when the matrix holds)."""
     failures: list[str] = []

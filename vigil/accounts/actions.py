@@ -97,8 +97,7 @@ def _grant_if_allowed(membership: Membership, org_private: bytes | None) -> bool
 
 def change_role(acting_user: User, vault: Vault, membership: Membership, role: str) -> None:
     """Change role; a role without key access loses its grant at once."""
-    if role not in Role.values:
-        raise ValueError(role)
+    Role(role)  # ValueError for a value that is no role
     with transaction.atomic():
         old = membership.role
         membership.role = role
@@ -209,6 +208,11 @@ def confirm_totp(user: User, device: TOTPDevice) -> None:
 
 def record_login(user: User) -> None:
     record(user, "account.login")
+
+
+def record_step_up(user: User) -> None:
+    with transaction.atomic():
+        record(user, "account.step_up")
 
 
 def record_logout(user: User) -> None:

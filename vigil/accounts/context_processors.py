@@ -35,7 +35,7 @@ NAVIGATION = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
-    if membership is None or user is None or not user.is_verified():  # type: ignore[union-attr]
+    if membership is None or user is None or not user.is_verified():
         return {"nav_items": []}
     items = [
         {"url": reverse(name), "label": label, "active": request.path == reverse(name)}

@@ -80,3 +80,8 @@ class RecoveryForm(forms.Form):
         label=_("Recovery phrase (24 words)"),
         widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class StepUpForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    token = TokenForm.base_fields["token"]

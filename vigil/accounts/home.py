@@ -74,7 +74,7 @@ def _work_panel(request: HttpRequest, today: datetime.date) -> Panel:
     my_work = reverse("cases:my_work")
     case_list = reverse("caselists:cases")
     unread = conversation.unread_messages(
-        Submission.objects.filter(case__in=cases.filter(assignees=request.user))
+        Submission.objects.filter(case__in=cases.filter(assignees=_membership(request).user_id))
     ).count()
     figures = [
         Figure(_("Unread messages from reporters on my cases"), unread, my_work, unread > 0),
@@ -120,8 +120,9 @@ def _coordination_panel(request: HttpRequest) -> Panel:
         .count()
     )
     members = Membership.objects.filter(organisation_id=membership.organisation_id, is_active=True)
-    key_roles = [role for role in policy.KEY_HOLDING_ROLES]
-    without_key = members.filter(role__in=key_roles, grant__isnull=True).count()
+    without_key = (
+        policy.members_needing_keys(membership.organisation_id).filter(grant__isnull=True).count()
+    )
     enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
     without_totp = members.exclude(user_id__in=enrolled).count()
     member_list = reverse("accounts:member_list")

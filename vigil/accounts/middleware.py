@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 from vigil.accounts.models import Membership
+from vigil.lib.requests import as_any
 
 LAST_SEEN = "last_seen"
 LOGIN_AT = "login_at"
@@ -50,7 +51,7 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.membership = None  # type: ignore[attr-defined]
+        as_any(request).membership = None
         if request.user.is_authenticated:
             memberships = Membership.objects.select_related("organisation").filter(
                 user=request.user, is_active=True
@@ -60,5 +61,5 @@ class ActiveMembershipMiddleware:
             for membership in memberships:
                 if chosen is None or membership.organisation_id == wanted:
                     chosen = membership
-            request.membership = chosen  # type: ignore[attr-defined]
+            as_any(request).membership = chosen
         return self.get_response(request)

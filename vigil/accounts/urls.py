@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.accounts import views
+from vigil.accounts import views, views_stepup
 
 app_name = "accounts"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("org/members/<int:pk>/<slug:action>/", views.member_action, name="member_action"),
     path("org/audit/", views.audit_list, name="audit_list"),
     path("org/recover/", views.recover, name="recover"),
+    path("step-up/", views_stepup.step_up, name="step_up"),
 ]

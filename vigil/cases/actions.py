@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from vigil.accounts.models import Membership, Role, User
+from vigil import policy
+from vigil.accounts.models import Membership, User
 from vigil.audit.log import record
 from vigil.cases import transitions
 from vigil.cases.models import Case, CaseStatus, Intervention, Note, StatusChange, Task
 from vigil.incidents.models import Event, Person
 from vigil.lib.numbering import next_number
+from vigil.policy import Perm
 from vigil.vault import sealing
 from vigil.vocab.models import Term
 
@@ -124,7 +126,7 @@ def request_closure(
 
 
 def approve_closure(acting_user: User, acting_membership: Membership, case: Case) -> None:
-    if acting_membership.role != Role.COORDINATOR:
+    if not policy.can_in(acting_membership, Perm.APPROVE_CLOSURE, case.organisation_id):
         raise PermissionError("only a coordinator approves closure")
     if case.closure_requested_at is None:
         raise TransitionError("closure was not requested")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.models import Membership, Role, User
+from vigil import policy
+from vigil.accounts.models import Membership, User
 from vigil.audit.log import record
 from vigil.cases.models import Case, Consent, ConsentOverride, ConsentPurpose
 from vigil.incidents.models import Event, Person
+from vigil.policy import Perm
 from vigil.vault import sealing
 
 
@@ -101,10 +103,7 @@ def override(
     reason: str,
 ) -> ConsentOverride:
     """Record a coordinator's override. Raises PermissionError for anyone else."""
-    if (
-        acting_membership.role != Role.COORDINATOR
-        or acting_membership.organisation_id != case.organisation_id
-    ):
+    if not policy.can_in(acting_membership, Perm.OVERRIDE_CONSENT, case.organisation_id):
         raise PermissionError("only a coordinator of the case's organisation may override consent")
     if len(reason.strip()) < 10:
         raise ValueError("a reason of at least 10 characters is required")

@@ -175,7 +175,7 @@ class Consent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise RuntimeError("consent records are never overwritten; add a new one")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class ConsentOverride(models.Model):

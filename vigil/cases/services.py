@@ -13,12 +13,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from vigil import policy
 from vigil.accounts.models import Membership, User
 from vigil.audit.log import record
 from vigil.cases import consent
 from vigil.cases.models import Case, Consent, ConsentOverride, ConsentPurpose
 from vigil.incidents.models import Person
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 
 # The action name under which contact overrides are recorded and checked.
 CONTACT_ACTION = "contact_reveal"
@@ -33,7 +34,7 @@ def case_team(organisation_id: int) -> QuerySet[User]:
         User.objects.filter(
             memberships__organisation_id=organisation_id,
             memberships__is_active=True,
-            memberships__role__in=PERMISSIONS[Perm.CASE_EDIT],
+            memberships__role__in=policy.roles_with(Perm.CASE_EDIT),
             is_active=True,
         )
         .distinct()

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from vigil import policy
 from vigil.accounts.models import User
 from vigil.cases.models import CaseStatus, Task
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 
 
 def due_for_reminder(today: datetime.date) -> list[Task]:
@@ -34,7 +35,7 @@ def due_for_reminder(today: datetime.date) -> list[Task]:
             assignee__is_active=True,
             assignee__memberships__organisation_id=F("case__organisation_id"),
             assignee__memberships__is_active=True,
-            assignee__memberships__role__in=PERMISSIONS[Perm.MY_WORK],
+            assignee__memberships__role__in=policy.roles_with(Perm.MY_WORK),
         )
         .exclude(case__status=CaseStatus.CLOSED)
         .exclude(assignee__email="")

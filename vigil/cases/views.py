@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
 from vigil.complaints.agenda import my_deadlines
 from vigil.incidents.models import Event
 from vigil.intake import conversation
+from vigil.lib.requests import StaffRequest
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -50,7 +51,7 @@ def _to_case(case: Case) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, case: Case, form: Any, title: str, action: str, **extra: Any
+    request: StaffRequest, case: Case, form: Any, title: str, action: str, **extra: Any
 ) -> HttpResponse:
     context = {"case": case, "form": form, "title": title, "action": action, **extra}
     return render(request, "cases/form_page.html", context)
@@ -59,14 +60,14 @@ def _form_page(
 # --- opening a case --------------------------------------------------------------
 
 
-def _event_pk(request: HttpRequest) -> int:
+def _event_pk(request: StaffRequest) -> int:
     try:
         return int(request.GET.get("event", ""))
     except ValueError as exc:
         raise Http404 from exc
 
 
-def _event_title(request: HttpRequest, event: Event) -> str:
+def _event_title(request: StaffRequest, event: Event) -> str:
     try:
         key = policy.data_key(request, event)
         return str(sealing.open_json(key, event.sealed, {}).get("title") or "")
@@ -76,7 +77,7 @@ def _event_title(request: HttpRequest, event: Event) -> str:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def open_case(request: HttpRequest) -> HttpResponse:
+def open_case(request: StaffRequest) -> HttpResponse:
     event = policy.get_event_for_user(request, _event_pk(request), Perm.CASE_EDIT)
     victims = (
         policy.people_for(request, Perm.CASE_EDIT)
@@ -165,7 +166,7 @@ def _closure_answers(case: Case) -> list[tuple[str, bool]]:
     ]
 
 
-def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, Any]:
+def _detail_context(request: StaffRequest, case: Case, key: bytes) -> dict[str, Any]:
     today = timezone.localdate()
     sealed = sealing.open_json(key, case.sealed, {})
     tasks = case.tasks.select_related("assignee").order_by(
@@ -207,7 +208,7 @@ def _detail_context(request: HttpRequest, case: Case, key: bytes) -> dict[str, A
 
 
 @policy.staff_view(Perm.CASE_VIEW)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk)
     key = policy.data_key(request, case)
     context = _detail_context(request, case, key)
@@ -236,7 +237,7 @@ def _refusal(case: Case, to_status: str) -> str:
 
 @require_POST
 @policy.staff_view(Perm.CASE_EDIT)
-def transition(request: HttpRequest, pk: int) -> HttpResponse:
+def transition(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     to_status = request.POST.get("to", "")
     if to_status not in dict(next_statuses(case)):
@@ -257,7 +258,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def closure(request: HttpRequest, pk: int) -> HttpResponse:
+def closure(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     closable = case.status in transitions.CLOSABLE
     form = ClosureForm(form_data(request), organisation_id=case.organisation_id)
@@ -293,7 +294,7 @@ def _awaiting_approval(case: Case) -> bool:
 
 @require_POST
 @policy.staff_view(Perm.APPROVE_CLOSURE)
-def approve_closure(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_closure(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.APPROVE_CLOSURE)
     if not _awaiting_approval(case):
         messages.error(request, _("Closure of this case has not been requested."))
@@ -317,7 +318,7 @@ def approve_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.APPROVE_CLOSURE)
-def reject_closure(request: HttpRequest, pk: int) -> HttpResponse:
+def reject_closure(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.APPROVE_CLOSURE)
     if not _awaiting_approval(case):
         messages.error(request, _("Closure of this case has not been requested."))
@@ -329,7 +330,7 @@ def reject_closure(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.APPROVE_CLOSURE)
-def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def reopen(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.APPROVE_CLOSURE)
     try:
         actions.reopen(acting_user(request), case)
@@ -345,7 +346,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def assign(request: HttpRequest, pk: int) -> HttpResponse:
+def assign(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     team = services.case_team(case.organisation_id)
     initial = {"assignees": list(case.assignees.values_list("pk", flat=True))}
@@ -359,7 +360,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     key = policy.data_key(request, case)
     sealed = sealing.open_json(key, case.sealed, {})
@@ -385,7 +386,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def add_task(request: HttpRequest, pk: int) -> HttpResponse:
+def add_task(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     form = TaskForm(form_data(request), team=services.case_team(case.organisation_id))
     if request.method == "POST" and form.is_valid():
@@ -402,7 +403,7 @@ def add_task(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, case, form, _("Add a task"), "cases:add_task")
 
 
-def _safe_next(request: HttpRequest) -> str | None:
+def _safe_next(request: StaffRequest) -> str | None:
     target = request.POST.get("next", "")
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -412,7 +413,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @require_POST
 @policy.staff_view(Perm.CASE_EDIT)
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+def task_done(request: StaffRequest, pk: int) -> HttpResponse:
     tasks = Task.objects.filter(case__in=policy.cases_for(request, Perm.CASE_EDIT))
     task = tasks.select_related("case__organisation").filter(pk=pk).first()
     if task is None:
@@ -427,7 +428,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+def add_note(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     form = NoteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -441,7 +442,7 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_EDIT)
-def add_intervention(request: HttpRequest, pk: int) -> HttpResponse:
+def add_intervention(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     form = InterventionForm(form_data(request), organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
@@ -466,7 +467,7 @@ def add_intervention(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_VIEW)
-def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_page(request: StaffRequest, pk: int) -> HttpResponse:
     perm = Perm.CASE_EDIT if request.method == "POST" else Perm.CASE_VIEW
     case = policy.get_case_for_user(request, pk, perm)
     form = ConsentForm(form_data(request))
@@ -489,7 +490,7 @@ def consent_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/consent.html", context)
 
 
-def _contact_basis(request: HttpRequest, case: Case, may_override: bool) -> str | None:
+def _contact_basis(request: StaffRequest, case: Case, may_override: bool) -> str | None:
     """Why the details may be shown now ("consent" or "override"), or None."""
     try:
         consent.require(case.client, ConsentPurpose.FOLLOW_UP)
@@ -502,7 +503,7 @@ def _contact_basis(request: HttpRequest, case: Case, may_override: bool) -> str 
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.CASE_VIEW)
-def contact(request: HttpRequest, pk: int) -> HttpResponse:
+def contact(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk)
     may_override = policy.can(acting_membership(request), Perm.OVERRIDE_CONSENT)
     if request.method == "POST" and not may_override:
@@ -541,7 +542,7 @@ def contact(request: HttpRequest, pk: int) -> HttpResponse:
 MY_WORK_LIMIT = 200
 
 
-def _titled_tasks(request: HttpRequest, tasks: list[Task], today: datetime.date) -> list[TaskRow]:
+def _titled_tasks(request: StaffRequest, tasks: list[Task], today: datetime.date) -> list[TaskRow]:
     """Open each case's data key once, however many of its tasks are listed."""
     keys: dict[int, bytes] = {}
     rows = []
@@ -552,7 +553,7 @@ def _titled_tasks(request: HttpRequest, tasks: list[Task], today: datetime.date)
     return rows
 
 
-def _case_key(request: HttpRequest, case: Case) -> bytes:
+def _case_key(request: StaffRequest, case: Case) -> bytes:
     """The case's data key; a shredded case's tasks are listed without titles."""
     try:
         return policy.data_key(request, case)
@@ -561,7 +562,7 @@ def _case_key(request: HttpRequest, case: Case) -> bytes:
 
 
 @policy.staff_view(Perm.MY_WORK)
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: StaffRequest) -> HttpResponse:
     user = acting_user(request)
     cases = policy.cases_for(request, Perm.MY_WORK)
     my_cases = (
@@ -582,10 +583,10 @@ def my_work(request: HttpRequest) -> HttpResponse:
             .select_related("client", "closure_requested_by")
             .order_by("closure_requested_at")
         )
-    my_cases = list(my_cases)
-    unread = conversation.unread_by_case([case.pk for case in my_cases])
+    open_cases = list(my_cases)
+    unread = conversation.unread_by_case([case.pk for case in open_cases])
     context = {
-        "my_cases": [(case, unread.get(case.pk, 0)) for case in my_cases],
+        "my_cases": [(case, unread.get(case.pk, 0)) for case in open_cases],
         "unread_total": sum(unread.values()),
         "tasks": _titled_tasks(request, list(tasks), timezone.localdate()),
         "awaiting": awaiting,

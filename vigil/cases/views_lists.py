@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from vigil import policy
 from vigil.cases.models import Case
 from vigil.incidents import filters, regions
 from vigil.incidents.views_lists import object_url
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 
 
@@ -32,10 +33,10 @@ def case_row(case: Case) -> CaseRow:
 
 
 @policy.staff_view(Perm.CASE_VIEW)
-def case_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def case_list(request: StaffRequest) -> HttpResponse:
+    membership = request.membership
     form = filters.CaseFilterForm(request.GET or None, membership=membership)
-    cases = filters.filter_cases(policy.cases_for(request), form.values(), request.user)  # type: ignore[arg-type]
+    cases = filters.filter_cases(policy.cases_for(request), form.values(), request.user)
     page = filters.paginate(cases, filters.CASE_ORDER, request.GET.get("page"))
     context = {
         "form": form,

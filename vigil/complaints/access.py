@@ -22,16 +22,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from vigil import policy
-from vigil.accounts.models import Membership, Role
+from vigil.accounts.models import Membership
 from vigil.cases.models import Case
 from vigil.complaints.models import GeneratedLetter, LegalAction, LiaisonContact, OversightBody
-from vigil.policy import PERMISSIONS, Perm
-
-R = Role
-
+from vigil.policy import Perm
 
 # Roles a legal action's lawyer may hold (the agenda and reminders go to them).
-LAWYER_ROLES: frozenset[str] = PERMISSIONS[Perm.LEGAL_FILE]
+LAWYER_ROLES: frozenset[str] = policy.roles_with(Perm.LEGAL_FILE)
 
 
 def can(membership: Membership | None, perm: Perm) -> bool:

@@ -17,12 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from vigil import policy
 from vigil.accounts.models import Membership, Organisation, User
 from vigil.audit.log import record
 from vigil.cases import consent
 from vigil.cases.models import Case, ConsentOverride, ConsentPurpose
 from vigil.complaints import deadlines, transitions
-from vigil.complaints.access import LAWYER_ROLES
 from vigil.complaints.models import (
     AWAITING_RESPONSE,
     ActionOutcome,
@@ -42,6 +42,7 @@ from vigil.complaints.models import (
 )
 from vigil.incidents.models import Act, Event
 from vigil.lib.numbering import next_number
+from vigil.policy import Perm
 from vigil.vault import sealing
 
 LIAISON_FIELDS = ("name", "phone", "email", "notes")
@@ -177,7 +178,7 @@ def _check_lawyer(case: Case, lawyer: User | None) -> None:
         user=lawyer,
         organisation_id=case.organisation_id,
         is_active=True,
-        role__in=LAWYER_ROLES,
+        role__in=policy.roles_with(Perm.LEGAL_FILE),
     ).exists()
     if not ok:
         raise ValueError("the lawyer must be a lawyer or coordinator of the organisation")

@@ -12,17 +12,17 @@ import datetime
 
 from django.db import models
 from django.db.models import F, QuerySet, Value
-from django.http import HttpRequest
 from django.utils import timezone
 
 from vigil.complaints import access
 from vigil.complaints.models import AWAITING_RESPONSE, ActionStatus, LegalAction
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 
 MY_WORK_LIMIT = 10
 
 
-def rows(request: HttpRequest, today: datetime.date) -> QuerySet[LegalAction]:
+def rows(request: StaffRequest, today: datetime.date) -> QuerySet[LegalAction]:
     """My open legal actions: overdue first, then by due date (none last)."""
     overdue = models.Case(
         models.When(status__in=AWAITING_RESPONSE, due_date__lt=today, then=Value(True)),
@@ -39,7 +39,7 @@ def rows(request: HttpRequest, today: datetime.date) -> QuerySet[LegalAction]:
     )
 
 
-def my_deadlines(request: HttpRequest) -> list[LegalAction] | None:
+def my_deadlines(request: StaffRequest) -> list[LegalAction] | None:
     """The first few for "my work"; None for a role without an agenda."""
     if not access.can(getattr(request, "membership", None), Perm.LEGAL_AGENDA):
         return None

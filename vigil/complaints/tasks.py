@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from vigil import policy
 from vigil.accounts.models import User
-from vigil.complaints.access import LAWYER_ROLES
 from vigil.complaints.models import AWAITING_RESPONSE, LegalAction
+from vigil.policy import Perm
 
 
 def _reachable(actions: QuerySet[LegalAction]) -> QuerySet[LegalAction]:
@@ -33,7 +34,7 @@ def _reachable(actions: QuerySet[LegalAction]) -> QuerySet[LegalAction]:
             lawyer__is_active=True,
             lawyer__memberships__organisation_id=F("organisation_id"),
             lawyer__memberships__is_active=True,
-            lawyer__memberships__role__in=LAWYER_ROLES,
+            lawyer__memberships__role__in=policy.roles_with(Perm.LEGAL_FILE),
         )
         .exclude(lawyer__email="")
         .select_related("lawyer")

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,6 @@ from vigil.cases import consent
 from vigil.cases.models import Case
 from vigil.complaints import access, actions, letters, transitions
 from vigil.complaints import agenda as agenda_mod
-from vigil.complaints.access import LAWYER_ROLES
 from vigil.complaints.forms import (
     AcknowledgeForm,
     AppealForm,
@@ -45,6 +44,7 @@ from vigil.complaints.models import (
     OversightBody,
 )
 from vigil.incidents.models import Act, Event
+from vigil.lib.requests import StaffRequest
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -65,7 +65,7 @@ def _countries(case: Case) -> set[str]:
     return found | {case.organisation.country, ""}
 
 
-def _bodies(request: HttpRequest, case: Case) -> QuerySet[OversightBody]:
+def _bodies(request: StaffRequest, case: Case) -> QuerySet[OversightBody]:
     return (
         access.bodies_for(request)
         .filter(is_active=True, country__in=_countries(case))
@@ -90,7 +90,7 @@ def _lawyers(organisation_id: int) -> QuerySet[User]:
         User.objects.filter(
             memberships__organisation_id=organisation_id,
             memberships__is_active=True,
-            memberships__role__in=LAWYER_ROLES,
+            memberships__role__in=policy.roles_with(Perm.LEGAL_FILE),
             is_active=True,
         )
         .distinct()
@@ -98,7 +98,7 @@ def _lawyers(organisation_id: int) -> QuerySet[User]:
     )
 
 
-def _action_form(request: HttpRequest, case: Case, **kwargs: Any) -> LegalActionForm:
+def _action_form(request: StaffRequest, case: Case, **kwargs: Any) -> LegalActionForm:
     return LegalActionForm(
         form_data(request),
         bodies=_bodies(request, case),
@@ -125,7 +125,7 @@ def _draft(form: LegalActionForm) -> actions.Draft:
 
 
 @policy.staff_view(Perm.LEGAL_VIEW)
-def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
+def case_actions(request: StaffRequest, pk: int) -> HttpResponse:
     case = access.get_case(request, pk)
     rows = (
         access.legal_actions_for(request)
@@ -144,10 +144,10 @@ def case_actions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_DRAFT)
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: StaffRequest, pk: int) -> HttpResponse:
     case = access.get_case(request, pk, Perm.LEGAL_DRAFT)
     initial: dict[str, Any] = {}
-    if acting_membership(request).role in LAWYER_ROLES:
+    if policy.can(acting_membership(request), Perm.LEGAL_FILE):
         initial["lawyer"] = request.user.pk
     form = _action_form(request, case, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +162,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_DRAFT)
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
     if action.status != ActionStatus.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
@@ -197,7 +197,7 @@ def _ancestors(action: LegalAction) -> list[LegalAction]:
     return list(reversed(chain))
 
 
-def _detail_context(request: HttpRequest, action: LegalAction) -> dict[str, Any]:
+def _detail_context(request: StaffRequest, action: LegalAction) -> dict[str, Any]:
     membership = acting_membership(request)
     key = policy.data_key(request, action.case)
     sealed = sealing.open_json(key, action.sealed, {})
@@ -243,7 +243,7 @@ def _letter_language(action: LegalAction) -> str:
 
 
 @policy.staff_view(Perm.LEGAL_VIEW)
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk)
     return render(request, "complaints/action_detail.html", _detail_context(request, action))
 
@@ -260,7 +260,7 @@ def _refusal(action: LegalAction) -> str:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_FILE)
-def action_file(request: HttpRequest, pk: int) -> HttpResponse:
+def action_file(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     if action.status != ActionStatus.DRAFT:
         messages.error(request, _("This action has already been filed."))
@@ -298,7 +298,7 @@ def action_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _step_page(
-    request: HttpRequest, action: LegalAction, form: Any, title: str, url_name: str
+    request: StaffRequest, action: LegalAction, form: Any, title: str, url_name: str
 ) -> HttpResponse:
     context = {"case": action.case, "action": action, "form": form, "title": title}
     context["post_url"] = reverse(url_name, kwargs={"pk": action.pk})
@@ -307,7 +307,7 @@ def _step_page(
 
 @require_POST
 @policy.staff_view(Perm.LEGAL_DRAFT)
-def share_consent(request: HttpRequest, pk: int) -> HttpResponse:
+def share_consent(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
     form = ShareConsentForm(request.POST)
     if form.is_valid():
@@ -320,7 +320,7 @@ def share_consent(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.OVERRIDE_CONSENT)
-def override(request: HttpRequest, pk: int) -> HttpResponse:
+def override(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     if action.status != ActionStatus.DRAFT or actions.consent_basis(action) is not None:
         messages.info(request, _("Nothing to override."))
@@ -349,7 +349,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_FILE)
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     if action.status != ActionStatus.SUBMITTED:
         messages.error(request, _("Only a submitted action can be acknowledged."))
@@ -370,7 +370,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_FILE)
-def response(request: HttpRequest, pk: int) -> HttpResponse:
+def response(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     if action.status == ActionStatus.DRAFT:
         messages.error(request, _("File the action before recording a response."))
@@ -400,7 +400,7 @@ def response(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.LEGAL_FILE)
-def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     if not transitions.allowed(action.status, ActionStatus.APPEALED):
         messages.error(request, _("This action cannot be appealed now."))
@@ -432,7 +432,7 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.LEGAL_FILE)
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_FILE)
     try:
         actions.close(acting_user(request), action)
@@ -446,14 +446,14 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 # --- letters ------------------------------------------------------------------------------------
 
 
-def _open(request: HttpRequest, record: Any) -> dict[str, Any]:
+def _open(request: StaffRequest, record: Any) -> dict[str, Any]:
     try:
         return sealing.open_json(policy.data_key(request, record), record.sealed, {})
     except CryptoError:  # shredded: the letter goes out without those facts
         return {}
 
 
-def _letter_input(request: HttpRequest, action: LegalAction, language: str) -> letters.LetterInput:
+def _letter_input(request: StaffRequest, action: LegalAction, language: str) -> letters.LetterInput:
     case = action.case
     acts = list(action.acts.all())
     events = (
@@ -482,7 +482,7 @@ def _letter_input(request: HttpRequest, action: LegalAction, language: str) -> l
     )
 
 
-def _event_key(request: HttpRequest, event: Event) -> bytes | None:
+def _event_key(request: StaffRequest, event: Event) -> bytes | None:
     try:
         return policy.data_key(request, event)
     except CryptoError:
@@ -491,7 +491,7 @@ def _event_key(request: HttpRequest, event: Event) -> bytes | None:
 
 @require_POST
 @policy.staff_view(Perm.LEGAL_DRAFT)
-def generate_letter(request: HttpRequest, pk: int) -> HttpResponse:
+def generate_letter(request: StaffRequest, pk: int) -> HttpResponse:
     action = access.get_legal_action(request, pk, Perm.LEGAL_DRAFT)
     form = LetterForm(request.POST)
     if not form.is_valid():
@@ -532,7 +532,7 @@ CONTENT_TYPES: dict[str, str] = {
 
 
 @policy.staff_view(Perm.LEGAL_VIEW)
-def download_letter(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def download_letter(request: StaffRequest, pk: int) -> StreamingHttpResponse:
     letter = access.get_letter(request, pk)
     key = policy.data_key(request, letter.action.case)
     actions.record_letter_download(acting_user(request), letter)
@@ -549,7 +549,7 @@ def download_letter(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @policy.staff_view(Perm.LEGAL_AGENDA)
-def agenda(request: HttpRequest) -> HttpResponse:
+def agenda(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     page = Paginator(agenda_mod.rows(request, today), AGENDA_PAGE_SIZE).get_page(
         request.GET.get("page")

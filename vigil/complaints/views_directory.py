@@ -7,13 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
+from vigil.accounts import stepup
 from vigil.accounts.models import User
 from vigil.complaints import access, actions, figures, letters
 from vigil.complaints.forms import BodyForm, LiaisonForm, TemplateUploadForm
@@ -25,6 +27,7 @@ from vigil.complaints.models import (
     LiaisonContact,
 )
 from vigil.incidents import regions
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
 from vigil.vault.crypto import CryptoError
@@ -32,11 +35,11 @@ from vigil.vault.crypto import CryptoError
 GET_POST = ["GET", "POST"]
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+def _user(request: StaffRequest) -> User:
+    return request.user
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: StaffRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
@@ -44,7 +47,7 @@ def _data(request: HttpRequest) -> Any:
 
 
 @policy.staff_view(Perm.DIRECTORY_VIEW)
-def body_list(request: HttpRequest) -> HttpResponse:
+def body_list(request: StaffRequest) -> HttpResponse:
     membership = access.membership(request, Perm.DIRECTORY_VIEW)
     country = request.GET.get("country", "")
     bodies = access.bodies_for(request).order_by("country", "body_type", "slug")
@@ -72,7 +75,7 @@ class LiaisonRow:
     values: dict[str, str]
 
 
-def _liaison_values(request: HttpRequest, liaison: LiaisonContact) -> dict[str, str]:
+def _liaison_values(request: StaffRequest, liaison: LiaisonContact) -> dict[str, str]:
     try:
         return sealing.open_json(policy.data_key(request, liaison), liaison.sealed, {})
     except CryptoError:
@@ -80,7 +83,7 @@ def _liaison_values(request: HttpRequest, liaison: LiaisonContact) -> dict[str, 
 
 
 @policy.staff_view(Perm.DIRECTORY_VIEW)
-def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def body_detail(request: StaffRequest, pk: int) -> HttpResponse:
     body = access.get_body(request, pk)
     membership = access.membership(request, Perm.DIRECTORY_VIEW)
     liaisons = access.liaisons_for(request).filter(body=body).order_by("-is_active", "pk")
@@ -93,7 +96,7 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "complaints/body_detail.html", context)
 
 
-def _prefill(request: HttpRequest) -> dict[str, Any]:
+def _prefill(request: StaffRequest) -> dict[str, Any]:
     """Start a local body from a shared one (``?from=<pk>``), e.g. to add contact details."""
     try:
         source = access.get_body(request, int(request.GET.get("from", "")))
@@ -104,7 +107,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
-def body_create(request: HttpRequest) -> HttpResponse:
+def body_create(request: StaffRequest) -> HttpResponse:
     membership = access.membership(request, Perm.MANAGE_DIRECTORY)
     form = BodyForm(_data(request), initial=_prefill(request))
     if request.method == "POST" and form.is_valid():
@@ -118,7 +121,7 @@ def body_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
-def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def body_edit(request: StaffRequest, pk: int) -> HttpResponse:
     body = access.get_local_body_for_coordinator(request, pk)
     form = BodyForm(_data(request), initial=BodyForm.initial_from(body))
     if request.method == "POST" and form.is_valid():
@@ -135,7 +138,7 @@ def body_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
-def liaison_create(request: HttpRequest, pk: int) -> HttpResponse:
+def liaison_create(request: StaffRequest, pk: int) -> HttpResponse:
     body = access.get_body(request, pk)
     membership = access.membership(request, Perm.MANAGE_DIRECTORY)
     form = LiaisonForm(_data(request))
@@ -155,7 +158,7 @@ def liaison_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
-def liaison_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def liaison_edit(request: StaffRequest, pk: int) -> HttpResponse:
     liaison = access.get_liaison_for_coordinator(request, pk)
     key = policy.data_key(request, liaison)
     values = sealing.open_json(key, liaison.sealed, {})
@@ -192,7 +195,7 @@ class TemplateRow:
 
 
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: StaffRequest) -> HttpResponse:
     organisation_id = access.organisation_id(request, Perm.MANAGE_LETTER_TEMPLATES)
     own = set(
         LetterTemplate.objects.filter(organisation_id=organisation_id).values_list(
@@ -212,7 +215,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
-def template_upload(request: HttpRequest, body_type: str, language: str) -> HttpResponse:
+@stepup.required()
+def template_upload(request: StaffRequest, body_type: str, language: str) -> HttpResponse:
     _check_kind(body_type, language)
     membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
     form = TemplateUploadForm(
@@ -228,6 +232,7 @@ def template_upload(request: HttpRequest, body_type: str, language: str) -> Http
             language=language,
             content=form.cleaned_data["file"],
         )
+        stepup.announce(request, "letter_template", f"{body_type}/{language}")
         messages.success(request, _("Template saved. New letters use it."))
         return redirect("complaints:template_list")
     own = LetterTemplate.objects.filter(
@@ -245,7 +250,7 @@ def template_upload(request: HttpRequest, body_type: str, language: str) -> Http
 
 
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
-def template_download(request: HttpRequest, body_type: str, language: str) -> HttpResponse:
+def template_download(request: StaffRequest, body_type: str, language: str) -> HttpResponse:
     _check_kind(body_type, language)
     organisation_id = access.organisation_id(request, Perm.MANAGE_LETTER_TEMPLATES)
     chosen = letters.choose_template(organisation_id, body_type, language)
@@ -257,12 +262,14 @@ def template_download(request: HttpRequest, body_type: str, language: str) -> Ht
 
 @require_POST
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
-def template_reset(request: HttpRequest, body_type: str, language: str) -> HttpResponse:
+@stepup.required(lambda request, **kwargs: reverse("complaints:template_list"))
+def template_reset(request: StaffRequest, body_type: str, language: str) -> HttpResponse:
     _check_kind(body_type, language)
     membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
     if actions.reset_template(
         _user(request), membership.organisation, body_type=body_type, language=language
     ):
+        stepup.announce(request, "letter_template", f"{body_type}/{language}")
         messages.success(request, _("Back to the shared template."))
     return redirect("complaints:template_list")
 
@@ -271,7 +278,7 @@ def template_reset(request: HttpRequest, body_type: str, language: str) -> HttpR
 
 
 @policy.staff_view(Perm.ACCOUNTABILITY_FIGURES)
-def figures_page(request: HttpRequest) -> HttpResponse:
+def figures_page(request: StaffRequest) -> HttpResponse:
     organisation_id = access.organisation_id(request, Perm.ACCOUNTABILITY_FIGURES)
     result = figures.accountability_figures([organisation_id], today=timezone.localdate())
     return render(request, "complaints/figures.html", {"figures": result})

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -954,7 +954,7 @@ class _Generator:
                 act = Act(
                     event=event,
                     victim=victim,
-                    act_type_id=self.term(code),
+                    act_type_id=self.terms[code],
                     status_at_end_id=self.term(scenario.status),
                 )
                 batch.acts.append(act)
@@ -1205,7 +1205,7 @@ def insert_rows(
     """
     if not rows:
         return
-    fields = [model._meta.get_field(name) for name in names]
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
     adapt = [
         (lambda v, f=f: f.get_db_prep_save(v, connection))
         if isinstance(f, models.DateField | models.BinaryField)
@@ -1216,7 +1216,7 @@ def insert_rows(
     # Identifiers come from model metadata (quoted); values go as parameters.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - no user input in the SQL
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),  # type: ignore[attr-defined]
+        ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     values = [

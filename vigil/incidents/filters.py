@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -40,11 +40,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from vigil import policy
 from vigil.accounts.models import Membership, User
 from vigil.cases.models import Case, CaseStatus, Task
 from vigil.incidents import regions
 from vigil.incidents.models import Act, Event, EventStatus, Perpetrator
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 from vigil.vault import crypto
 from vigil.vocab.fields import TermChoiceField
 from vigil.vocab.models import Term
@@ -75,7 +76,7 @@ class LightSelect(forms.Select):
 
 
 class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -84,7 +85,7 @@ def case_team(organisation_id: int) -> QuerySet[User]:
     member_ids = Membership.objects.filter(
         organisation_id=organisation_id,
         is_active=True,
-        role__in=PERMISSIONS[Perm.CASE_EDIT],
+        role__in=policy.roles_with(Perm.CASE_EDIT),
     ).values("user_id")
     return User.objects.filter(pk__in=member_ids, is_active=True).order_by("username")
 
@@ -106,16 +107,17 @@ class _ListFilterForm(forms.Form):
     def __init__(self, data: Any = None, *, membership: Membership) -> None:
         super().__init__(data)
         organisation = membership.organisation
-        self.fields["region"].choices = [
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
             ("", _("Any region")),
             *regions.choices(organisation.country),
         ]
         for name in ("act_type", "perpetrator_type"):
-            field = self.fields[name]
-            field.queryset = Term.objects.of(name, organisation.pk)  # type: ignore[attr-defined]
-            field.empty_label = _("Any")  # type: ignore[attr-defined]
-        self.fields["assignee"].queryset = case_team(organisation.pk)
-        self.fields["assignee"].empty_label = _("Anyone")
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = Term.objects.of(name, organisation.pk)
+            field.empty_label = _("Any")
+        assignee = cast(forms.ModelChoiceField, self.fields["assignee"])
+        assignee.queryset = case_team(organisation.pk)
+        assignee.empty_label = _("Anyone")
 
     def values(self) -> dict[str, Any]:
         """The valid, non-empty filters (an invalid field is ignored, its error shown)."""
@@ -328,7 +330,7 @@ class ListPaginator(Paginator):
         return self._counted.order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return min(self.matches, COUNT_CAP)
 
     @property

@@ -9,8 +9,8 @@ browser does not remember them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -90,7 +90,10 @@ class BasicsForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—"), *regions.choices(organisation.country)]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", "—"),
+            *regions.choices(organisation.country),
+        ]
         self.fields["place_type"] = TermChoiceField(
             "place_type", organisation.pk, label=_("Type of place"), required=False
         )
@@ -173,7 +176,7 @@ class ActForm(_AddRowForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.victims = {str(p.pk): p for p in victims}
-        self.fields["victim"].choices = [
+        cast(forms.ChoiceField, self.fields["victim"]).choices = [
             *((pk, p.pseudonym) for pk, p in self.victims.items()),
             (NEW_VICTIM, _("A new victim")),
         ]
@@ -330,7 +333,7 @@ CONSENT_QUESTIONS: dict[str, Any] = {
 class ConsentForm(forms.Form):
     """One checkbox per purpose; the initial values are the latest decisions."""
 
-    def __init__(self, *args: Any, decisions: dict[str, Consent | None], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, decisions: Mapping[str, Consent | None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.decisions = decisions
         for purpose in ConsentPurpose.values:

@@ -10,18 +10,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.accounts.models import Role
+from vigil.accounts.models import Membership
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents import actions, wizard
 from vigil.incidents.duplicates import possible_duplicates
 from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
 from vigil.incidents.models import Act, Event, EventStatus, SourceChannel
+from vigil.lib.requests import StaffRequest
 from vigil.matching import hooks as matching_hooks
 from vigil.policy import Perm
 from vigil.vault import crypto, sealing
@@ -29,22 +30,24 @@ from vigil.vault import crypto, sealing
 DRAFTS_SHOWN = 20
 
 
-def _default_channel(role: str) -> str:
-    return SourceChannel.HOTLINE if role == Role.HOTLINE else SourceChannel.OUTREACH
+def _default_channel(membership: Membership) -> str:
+    if policy.enters_hotline_calls(membership):
+        return SourceChannel.HOTLINE
+    return SourceChannel.OUTREACH
 
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.INCIDENT_EDIT)
-def new(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    default = _default_channel(membership.role)
+def new(request: StaffRequest) -> HttpResponse:
+    membership = request.membership
+    default = _default_channel(membership)
     form = StartForm(
         request.POST if request.method == "POST" else None, initial={"source_channel": default}
     )
     if request.method == "POST" and form.is_valid():
         organisation = membership.organisation
         created = actions.start_event(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             organisation,
             country=organisation.country,
             source_channel=form.cleaned_data["source_channel"] or default,
@@ -53,7 +56,7 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/new.html", {"form": form, "drafts": _my_drafts(request)})
 
 
-def _my_drafts(request: HttpRequest) -> list[tuple[Event, str]]:
+def _my_drafts(request: StaffRequest) -> list[tuple[Event, str]]:
     """The member's unfinished reports, newest first, with their (sealed) titles."""
     drafts = (
         policy.events_for(request, Perm.INCIDENT_EDIT)
@@ -63,7 +66,7 @@ def _my_drafts(request: HttpRequest) -> list[tuple[Event, str]]:
     return [(event, _title(request, event)) for event in drafts]
 
 
-def _title(request: HttpRequest, event: Event) -> str:
+def _title(request: StaffRequest, event: Event) -> str:
     """The sealed title for a list line; a shredded event has none (not an error here)."""
     try:
         key = policy.data_key(request, event)
@@ -74,7 +77,7 @@ def _title(request: HttpRequest, event: Event) -> str:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.INCIDENT_EDIT)
-def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def wizard_step(request: StaffRequest, pk: int, step: str) -> HttpResponse:
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
     if step not in wizard.STEPS:
         raise Http404
@@ -83,7 +86,7 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @policy.staff_view(Perm.INCIDENT_EDIT)
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
+def resume(request: StaffRequest, pk: int) -> HttpResponse:
     """Continue where the member left off."""
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
     step = event.wizard_step if event.wizard_step in wizard.STEPS else wizard.SLUGS[0]
@@ -92,19 +95,19 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: StaffRequest, pk: int) -> HttpResponse:
     event = policy.get_event_for_user(request, pk)
     return _detail(request, event)
 
 
 def _detail(
-    request: HttpRequest,
+    request: StaffRequest,
     event: Event,
     *,
     source_form: SourceForm | None = None,
     qualify_form: QualifyForm | None = None,
 ) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     key = policy.data_key(request, event)
     record = wizard.load_record(request, event, key)
     can_edit = policy.can(membership, Perm.INCIDENT_EDIT)
@@ -144,7 +147,7 @@ def _her_reports(event: Event) -> list[Any]:
     )
 
 
-def _cases_of(request: HttpRequest, event: Event) -> list[Any]:
+def _cases_of(request: StaffRequest, event: Event) -> list[Any]:
     return list(
         policy.cases_for(request)
         .filter(incidents=event)
@@ -155,12 +158,12 @@ def _cases_of(request: HttpRequest, event: Event) -> list[Any]:
 
 @require_POST
 @policy.staff_view(Perm.QUALIFY_VIOLATION)
-def qualify(request: HttpRequest, pk: int) -> HttpResponse:
+def qualify(request: StaffRequest, pk: int) -> HttpResponse:
     event = policy.get_event_for_user(request, pk, Perm.QUALIFY_VIOLATION)
     form = QualifyForm(request.POST, organisation_id=event.organisation_id)
     if not form.is_valid():
         return _detail(request, event, qualify_form=form)
-    actions.qualify_violation(request.user, event, form.cleaned_data["status"])  # type: ignore[arg-type]
+    actions.qualify_violation(request.user, event, form.cleaned_data["status"])
     messages.success(request, _("Violation status saved."))
     matching_hooks.after_qualify(request, event)
     return redirect("incidents:detail", pk=event.pk)
@@ -168,13 +171,13 @@ def qualify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.INCIDENT_EDIT)
-def add_source(request: HttpRequest, pk: int) -> HttpResponse:
+def add_source(request: StaffRequest, pk: int) -> HttpResponse:
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
     form = SourceForm(request.POST, organisation_id=event.organisation_id)
     if not form.is_valid():
         return _detail(request, event, source_form=form)
     actions.add_source(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         event,
         policy.data_key(request, event),
         source_type=form.cleaned_data["source_type"],
@@ -187,8 +190,8 @@ def add_source(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def person(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def person(request: StaffRequest, pk: int) -> HttpResponse:
+    membership = request.membership
     someone = policy.get_person_for_user(request, pk)
     values = sealing.open_json(policy.data_key(request, someone), someone.sealed, {})
     acts = list(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigil import policy
 from vigil.incidents import evidence
 from vigil.incidents.models import Event, EvidenceKind
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
 
@@ -101,7 +102,7 @@ class EvidenceForm(forms.Form):
 @csrf_exempt  # checked by _upload below, once our upload handler is in place
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.INCIDENT_EDIT)
-def upload(request: HttpRequest, pk: int) -> HttpResponse:
+def upload(request: StaffRequest, pk: int) -> HttpResponse:
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_EDIT)
     key = policy.data_key(request, event)  # a locked vault stops here, before any upload
     handler = None
@@ -114,7 +115,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _upload(
-    request: HttpRequest,
+    request: StaffRequest,
     event: Event,
     key: bytes,
     handler: evidence.SpoolUploadHandler | None,
@@ -128,7 +129,7 @@ def _upload(
             data = form.cleaned_data
             try:
                 item = evidence.save_upload(
-                    request.user,  # type: ignore[arg-type]
+                    request.user,
                     event,
                     key,
                     data.pop("file"),
@@ -154,7 +155,7 @@ def _upload(
 
 @require_GET
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_list(request: StaffRequest, pk: int) -> HttpResponse:
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_VIEW)
     key = policy.data_key(request, event)
     items = evidence.evidence_of(event).select_related("uploaded_by").order_by("uploaded_at", "pk")
@@ -162,25 +163,25 @@ def evidence_list(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "event": event,
         "rows": rows,
-        "can_add": policy.can(request.membership, Perm.INCIDENT_EDIT),  # type: ignore[attr-defined]
+        "can_add": policy.can(request.membership, Perm.INCIDENT_EDIT),
     }
     return render(request, "incidents/evidence_list.html", context)
 
 
 # policy.staff_view's type variable is bound to HttpResponse, not to streaming responses.
-@require_GET  # type: ignore[type-var]
+@require_GET
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBase:
+def download(request: StaffRequest, pk: int, evidence_id: int) -> HttpResponseBase:
     event = policy.get_event_for_user(request, pk, Perm.INCIDENT_VIEW)
     item = evidence.get_evidence(event, evidence_id)
     key = policy.data_key(request, event)
     user = request.user
     # Streaming cannot take back bytes already sent, so check the whole file first.
     if not evidence.stored_intact(key, item):
-        evidence.record_damaged(user, event, item)  # type: ignore[arg-type]
+        evidence.record_damaged(user, event, item)
         context = {"event": event, "item": item}
         return render(request, "incidents/evidence_damaged.html", context, status=410)
-    evidence.record_download(user, event, item)  # type: ignore[arg-type]
+    evidence.record_download(user, event, item)
     name = evidence.sealed_fields(key, item)["file_name"]
     response = StreamingHttpResponse(
         sealing.open_file(key, item.stored_name), content_type=item.content_type

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from vigil import policy
 from vigil.audit.log import record
 from vigil.incidents import filters, regions
 from vigil.incidents.models import Act, Event, Perpetrator, Person
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import crypto, sealing
 from vigil.vault.keys import VaultLocked
@@ -55,7 +56,7 @@ def object_url(name: str, pk: int) -> str:
         return ""
 
 
-def sealed_title(request: HttpRequest, record: Event) -> str | None:
+def sealed_title(request: StaffRequest, record: Event) -> str | None:
     """The decrypted title, '' when there is none, None when this session cannot open it."""
     try:
         key = policy.data_key(request, record)
@@ -77,17 +78,17 @@ class IncidentRow:
         return regions.name(self.event.region) if self.event.region else ""
 
 
-def incident_row(request: HttpRequest, event: Event) -> IncidentRow:
+def incident_row(request: StaffRequest, event: Event) -> IncidentRow:
     return IncidentRow(
         event, sealed_title(request, event), object_url("incidents:detail", event.pk)
     )
 
 
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def incident_list(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def incident_list(request: StaffRequest) -> HttpResponse:
+    membership = request.membership
     form = filters.IncidentFilterForm(request.GET or None, membership=membership)
-    events = filters.filter_events(policy.events_for(request), form.values(), request.user)  # type: ignore[arg-type]
+    events = filters.filter_events(policy.events_for(request), form.values(), request.user)
     page = filters.paginate(events, filters.INCIDENT_ORDER, request.GET.get("page"))
     rows = [incident_row(request, event) for event in filters.incident_rows(events, page)]
     context = {
@@ -148,10 +149,10 @@ def _matched(
     return [k for k, c in columns.items() if getattr(row, c) and getattr(row, c) in indexes[k]]
 
 
-def query_indexes(request: HttpRequest, query: str) -> dict[str, set[str]]:
+def query_indexes(request: StaffRequest, query: str) -> dict[str, set[str]]:
     """Blind indexes of the query for each kind (phones in national and international form)."""
     index_key = policy.index_key(request)
-    country = request.membership.organisation.country  # type: ignore[attr-defined]
+    country = request.membership.organisation.country
     indexes = {
         kind: {crypto.blind_index(index_key, kind, query)} - {""}
         for kind in PERPETRATOR_KINDS
@@ -163,14 +164,14 @@ def query_indexes(request: HttpRequest, query: str) -> dict[str, set[str]]:
     return indexes
 
 
-def blind_search(request: HttpRequest, query: str) -> SearchResults:
+def blind_search(request: StaffRequest, query: str) -> SearchResults:
     """Exact matches of ``query`` as a name, phone, badge or plate, in the member's own data.
 
     Lookups go through the blind-index columns (indexed), then one query asks
     the policy which of the few incidents found this member may see.
     """
     indexes = query_indexes(request, query)
-    organisation_id = request.membership.organisation_id  # type: ignore[attr-defined]
+    organisation_id = request.membership.organisation_id
     people: list[PersonMatch] = []
     victim_acts: list[tuple[Person, list[str], list[Act]]] = []
     perpetrators: list[Perpetrator] = []
@@ -179,9 +180,9 @@ def blind_search(request: HttpRequest, query: str) -> SearchResults:
         matches = list(
             policy.people_for(request).filter(person_q).order_by("pseudonym", "pk")[:SEARCH_LIMIT]
         )
-        acts = Act.objects.filter(victim__in=[p.pk for p in matches]).select_related("event")
+        victims_acts = Act.objects.filter(victim__in=[p.pk for p in matches])
         by_person: dict[int, list[Act]] = {}
-        for act in acts.order_by("-event__number"):
+        for act in victims_acts.select_related("event").order_by("-event__number"):
             by_person.setdefault(act.victim_id, []).append(act)
         victim_acts = [
             (p, _matched(p, indexes, PERSON_KINDS), by_person.get(p.pk, [])) for p in matches
@@ -217,7 +218,7 @@ def blind_search(request: HttpRequest, query: str) -> SearchResults:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.INCIDENT_VIEW)
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: StaffRequest) -> HttpResponse:
     """POST only for queries: a name or number typed here never reaches a URL, log or history."""
     form = filters.SearchForm(request.POST if request.method == "POST" else None)
     results = None
@@ -227,7 +228,7 @@ def search(request: HttpRequest) -> HttpResponse:
         record(
             request.user,
             "search",
-            organisation=request.membership.organisation,  # type: ignore[attr-defined]
+            organisation=request.membership.organisation,
             people=len(results.people),
             incidents=len(results.events),
         )

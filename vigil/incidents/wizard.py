@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,8 +44,12 @@ from vigil.incidents.models import (
     Person,
     Source,
 )
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STEPS: dict[str, Any] = {
     "basics": gettext_lazy("When and where"),
@@ -64,7 +68,7 @@ def neighbour(step: str, offset: int) -> str:
     return SLUGS[index]
 
 
-def dispatch(request: HttpRequest, event: Event, key: bytes, step: str) -> HttpResponse:
+def dispatch(request: StaffRequest, event: Event, key: bytes, step: str) -> HttpResponse:
     handler = HANDLERS.get(step)
     if handler is None:
         raise Http404
@@ -74,7 +78,9 @@ def dispatch(request: HttpRequest, event: Event, key: bytes, step: str) -> HttpR
 # --- shared plumbing --------------------------------------------------------------
 
 
-def _render(request: HttpRequest, event: Event, step: str, context: dict[str, Any]) -> HttpResponse:
+def _render(
+    request: StaffRequest, event: Event, step: str, context: dict[str, Any]
+) -> HttpResponse:
     index = SLUGS.index(step)
     base = {
         "event": event,
@@ -89,25 +95,25 @@ def _render(request: HttpRequest, event: Event, step: str, context: dict[str, An
     return render(request, f"incidents/wizard_{step}.html", {**base, **context})
 
 
-def _move_on(request: HttpRequest, event: Event, step: str) -> HttpResponse:
+def _move_on(request: StaffRequest, event: Event, step: str) -> HttpResponse:
     """After a successful save: "Back" or "Save and continue"."""
     target = neighbour(step, -1 if request.POST.get("nav") == "back" else 1)
     actions.set_wizard_step(event, target)
     return redirect("incidents:wizard", pk=event.pk, step=target)
 
 
-def _stay(request: HttpRequest, event: Event, step: str, message: str) -> HttpResponse:
+def _stay(request: StaffRequest, event: Event, step: str, message: str) -> HttpResponse:
     """After adding or removing a row: back to the same step, to add another."""
     actions.set_wizard_step(event, step)
     messages.success(request, message)
     return redirect("incidents:wizard", pk=event.pk, step=step)
 
 
-def _posted(request: HttpRequest) -> Any:
+def _posted(request: StaffRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _posted_id(request: HttpRequest, name: str) -> int:
+def _posted_id(request: StaffRequest, name: str) -> int:
     try:
         return int(request.POST.get(name, ""))
     except ValueError:
@@ -115,7 +121,7 @@ def _posted_id(request: HttpRequest, name: str) -> int:
 
 
 def victims_of(
-    request: HttpRequest, event: Event, perm: Perm = Perm.INCIDENT_VIEW
+    request: StaffRequest, event: Event, perm: Perm = Perm.INCIDENT_VIEW
 ) -> QuerySet[Person]:
     """The people who suffered an act in this event, in the order they were added."""
     return (
@@ -146,7 +152,7 @@ def next_pseudonym(event: Event) -> str:
 # --- step 1: basics ---------------------------------------------------------------
 
 
-def basics(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def basics(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     values = sealing.open_json(key, event.sealed, {})
     initial = {
         **values,
@@ -161,7 +167,7 @@ def basics(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             actions.save_event(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 event,
                 key,
                 form.sealed_values(),
@@ -175,14 +181,14 @@ def basics(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
 # --- step 2: acts -----------------------------------------------------------------
 
 
-def acts(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def acts(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     victims = list(victims_of(request, event, Perm.INCIDENT_EDIT))
     form = ActForm(_posted(request), organisation_id=event.organisation_id, victims=victims)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "remove":
             act = _act_of(event, _posted_id(request, "act"))
-            actions.remove_act(request.user, act)  # type: ignore[arg-type]
+            actions.remove_act(request.user, act)
             return _stay(request, event, "acts", _("Act removed."))
         if action == "add" or form.has_input():
             if not form.is_valid():
@@ -201,18 +207,18 @@ def _act_of(event: Event, pk: int) -> Act:
         raise Http404 from exc
 
 
-def _add_act(request: HttpRequest, event: Event, form: ActForm) -> Act:
+def _add_act(request: StaffRequest, event: Event, form: ActForm) -> Act:
     data = form.cleaned_data
     victim = form.chosen_victim()
     if victim is None:  # the form offers the event's victims or NEW_VICTIM, nothing else
         victim = actions.create_person(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             event.organisation,
             policy.index_key(request),
             pseudonym=data.get("new_pseudonym", "").strip() or next_pseudonym(event),
         )
     return actions.add_act(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         event,
         victim=victim,
         act_type=data["act_type"],
@@ -225,21 +231,21 @@ def _add_act(request: HttpRequest, event: Event, form: ActForm) -> Act:
 # --- step 3: perpetrators ---------------------------------------------------------
 
 
-def perpetrators(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def perpetrators(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     event_acts = _acts(event)
     form = PerpetratorForm(_posted(request), organisation_id=event.organisation_id, acts=event_acts)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "remove":
             perpetrator = _perpetrator_of(event, _posted_id(request, "perpetrator"))
-            actions.remove_perpetrator(request.user, perpetrator)  # type: ignore[arg-type]
+            actions.remove_perpetrator(request.user, perpetrator)
             return _stay(request, event, "perpetrators", _("Perpetrator removed."))
         if action == "add" or form.has_input():
             if not form.is_valid():
                 context = {"form": form, "rows": _perpetrator_rows(event, key)}
                 return _render(request, event, "perpetrators", context)
             actions.add_perpetrator(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 event,
                 key,
                 policy.index_key(request),
@@ -299,7 +305,7 @@ class PerpetratorRow:
 # --- step 4: victims --------------------------------------------------------------
 
 
-def victims(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def victims(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
     pairs = [(person, _victim_form(request, person)) for person in people]
     if request.method == "POST":
@@ -308,7 +314,7 @@ def victims(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
             for person, form in pairs:
                 if form.has_changed():
                     actions.update_person(
-                        request.user,  # type: ignore[arg-type]
+                        request.user,
                         person,
                         form.person_key,  # type: ignore[attr-defined]
                         index_key,
@@ -320,7 +326,7 @@ def victims(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
     return _render(request, event, "victims", {"pairs": pairs})
 
 
-def _victim_form(request: HttpRequest, person: Person) -> VictimForm:
+def _victim_form(request: StaffRequest, person: Person) -> VictimForm:
     person_key = policy.data_key(request, person)
     values = sealing.open_json(person_key, person.sealed, {})
     initial = {
@@ -344,7 +350,7 @@ def _victim_form(request: HttpRequest, person: Person) -> VictimForm:
 # --- step 5: evidence -------------------------------------------------------------
 
 
-def evidence(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def evidence(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     if request.method == "POST":
         return _move_on(request, event, "evidence")
     return _render(request, event, "evidence", {"evidence": _evidence_rows(event, key)})
@@ -362,7 +368,7 @@ def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, s
 # --- step 6: consent --------------------------------------------------------------
 
 
-def consent_step(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def consent_step(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
     latest = latest_consents(people)
     pairs = [
@@ -378,7 +384,7 @@ def consent_step(request: HttpRequest, event: Event, key: bytes) -> HttpResponse
         if all(form.is_valid() for _person, form in pairs):
             for person, form in pairs:
                 for purpose, granted in form.changes().items():
-                    consent.record_consent(request.user, person, purpose, granted)  # type: ignore[arg-type]
+                    consent.record_consent(request.user, person, purpose, granted)
             return _move_on(request, event, "consent")
         return _render(request, event, "consent", {"pairs": pairs})
     return _render(request, event, "consent", {"pairs": pairs})
@@ -399,12 +405,12 @@ def latest_consents(people: list[Person]) -> dict[int, dict[str, Consent]]:
 # --- step 7: review ---------------------------------------------------------------
 
 
-def review(request: HttpRequest, event: Event, key: bytes) -> HttpResponse:
+def review(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("nav") == "back":
             return _move_on(request, event, "review")
         if event.status == EventStatus.DRAFT:
-            actions.finish_event(request.user, event)  # type: ignore[arg-type]
+            actions.finish_event(request.user, event)
             messages.success(request, _("Incident %(code)s recorded.") % {"code": event.code})
         else:
             messages.success(request, _("Saved."))
@@ -450,7 +456,7 @@ class VictimRow:
     consents: dict[str, Consent]
 
     @property
-    def consent_rows(self) -> list[tuple[str, Consent | None]]:
+    def consent_rows(self) -> list[tuple[StrOrPromise, Consent | None]]:
         return [(label, self.consents.get(value)) for value, label in ConsentPurpose.choices]
 
 
@@ -466,7 +472,7 @@ class Record:
     evidence: list[tuple[Evidence, dict[str, str]]]
 
 
-def load_record(request: HttpRequest, event: Event, key: bytes) -> Record:
+def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
     """Everything about an event, opened, in a fixed number of queries."""
     perpetrator_rows = _perpetrator_rows(event, key)
     labels = {row.perpetrator.pk: row.label for row in perpetrator_rows}
@@ -509,7 +515,7 @@ def load_record(request: HttpRequest, event: Event, key: bytes) -> Record:
     )
 
 
-HANDLERS: dict[str, Callable[[HttpRequest, Event, bytes], HttpResponse]] = {
+HANDLERS: dict[str, Callable[[StaffRequest, Event, bytes], HttpResponse]] = {
     "basics": basics,
     "acts": acts,
     "perpetrators": perpetrators,

@@ -155,7 +155,7 @@ def _terms(codes: list[str]) -> dict[str, Term]:
     return {t.code: t for t in Term.objects.filter(code__in=[c for c in codes if c])}
 
 
-def _code(options: list, key: str | None) -> str:  # type: ignore[type-arg]
+def _code(options: list, key: str | None) -> str:
     for option in options:
         if option[0] == key:
             return str(option[2])
@@ -283,7 +283,7 @@ def merge(acting_user: User, org_private: bytes, submission: Submission, event: 
         raise TriageError("incident of another organisation")
     thread_key = staff_thread_key(org_private, submission)
     report = sealing.open_json(thread_key, submission.sealed, {})
-    event_key = crypto.unseal(org_private, bytes(event.sealed_key))
+    event_key = crypto.unseal(org_private, bytes(event.sealed_key or b""))
     source_type = Term.objects.filter(code="SRC.VICTIM").first()
     who_code = _code(choices.WHO_KIND, report.get("who"))
     terms = _terms([who_code, "INV.DID_IT"])

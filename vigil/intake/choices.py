@@ -179,7 +179,7 @@ CONTACT_METHODS = [
 ]
 
 
-def label_of(options: list, key: str) -> str:  # type: ignore[type-arg]
+def label_of(options: list, key: str) -> str:
     for option in options:
         if (option.key if isinstance(option, Choice) else option[0]) == key:
             return str(option.label if isinstance(option, Choice) else option[1])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -67,7 +67,10 @@ class WhenWhereForm(forms.Form):
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unknown = ("", _("I don't know / prefer not to say"))
-        self.fields["region"].choices = [unknown, *regions.choices(country)]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            unknown,
+            *regions.choices(country),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil import policy
+from vigil.accounts import stepup
 from vigil.audit.log import record
 from vigil.incidents import regions
 from vigil.intake import actions, choices, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
 from vigil.vault.keys import VaultLocked
@@ -48,9 +50,9 @@ class CallerForm(forms.Form):
         return data
 
 
-def _hotline_forms(request: HttpRequest) -> list[tuple[str, forms.Form]]:
+def _hotline_forms(request: StaffRequest) -> list[tuple[str, forms.Form]]:
     data = request.POST if request.method == "POST" else None
-    country = request.membership.organisation.country  # type: ignore[attr-defined]
+    country = request.membership.organisation.country
     built = [
         (
             name,
@@ -64,7 +66,7 @@ def _hotline_forms(request: HttpRequest) -> list[tuple[str, forms.Form]]:
 
 
 @policy.staff_view(Perm.HOTLINE_INTAKE)
-def hotline(request: HttpRequest) -> HttpResponse:
+def hotline(request: StaffRequest) -> HttpResponse:
     """One page for an operator on the phone; creates the same kind of submission."""
     parts = _hotline_forms(request)
     if request.method == "POST" and all(form.is_valid() for _name, form in parts):
@@ -79,8 +81,8 @@ def hotline(request: HttpRequest) -> HttpResponse:
         created = actions.submit(
             request.membership.organisation,
             report,
-            channel=Channel.HOTLINE,  # type: ignore[attr-defined]
-            entered_by=request.user,  # type: ignore[arg-type]
+            channel=Channel.HOTLINE,
+            entered_by=request.user,
         )
         return render(
             request,
@@ -98,7 +100,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 
 
 @policy.staff_view(Perm.TRIAGE)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: StaffRequest) -> HttpResponse:
     submissions = policy.submissions_for(request)
     # Danger first, then oldest first: nobody who said she is in danger waits behind a queue.
     new = list(
@@ -134,7 +136,7 @@ def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] 
     }
 
 
-def _opened(request: HttpRequest, pk: int) -> tuple[Any, bytes, dict[str, Any]]:
+def _opened(request: StaffRequest, pk: int) -> tuple[Any, bytes, dict[str, Any]]:
     submission = policy.get_submission_for_user(request, pk)
     thread_key = actions.staff_thread_key(policy.org_private_key(request), submission)
     return submission, thread_key, sealing.open_json(thread_key, submission.sealed, {})
@@ -154,7 +156,7 @@ class RejectForm(forms.Form):
 
 
 @policy.staff_view(Perm.TRIAGE)
-def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
     submission, thread_key, report = _opened(request, pk)
     if request.method == "POST":
         return _reply(request, submission, thread_key)
@@ -179,12 +181,12 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "intake/submission.html", context)
 
 
-def _reply(request: HttpRequest, submission: Any, thread_key: bytes) -> HttpResponse:
+def _reply(request: StaffRequest, submission: Any, thread_key: bytes) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         actions.add_message(
             submission, thread_key, form.cleaned_data["body"], staff_user=request.user
-        )  # type: ignore[arg-type]
+        )
         messages.success(request, _("Message sent. She sees it when she opens her mailbox."))
     else:
         messages.error(request, _("Write a message first."))
@@ -193,10 +195,10 @@ def _reply(request: HttpRequest, submission: Any, thread_key: bytes) -> HttpResp
 
 @require_POST
 @policy.staff_view(Perm.TRIAGE)
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: StaffRequest, pk: int) -> HttpResponse:
     submission = policy.get_submission_for_user(request, pk)
     try:
-        case = actions.accept(request.user, policy.org_private_key(request), submission)  # type: ignore[arg-type]
+        case = actions.accept(request.user, policy.org_private_key(request), submission)
     except actions.TriageError:
         messages.error(request, _("This report was already triaged."))
         return redirect("intake:submission", pk=pk)
@@ -206,7 +208,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.TRIAGE)
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: StaffRequest, pk: int) -> HttpResponse:
     submission = policy.get_submission_for_user(request, pk)
     form = MergeForm(request.POST)
     event = None
@@ -216,7 +218,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("No incident with this number in your organisation."))
         return redirect("intake:submission", pk=pk)
     try:
-        actions.merge(request.user, policy.org_private_key(request), submission, event)  # type: ignore[arg-type]
+        actions.merge(request.user, policy.org_private_key(request), submission, event)
     except actions.TriageError:
         messages.error(request, _("This report was already triaged."))
         return redirect("intake:submission", pk=pk)
@@ -226,21 +228,21 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @policy.staff_view(Perm.TRIAGE)
-def reject(request: HttpRequest, pk: int) -> HttpResponse:
+def reject(request: StaffRequest, pk: int) -> HttpResponse:
     submission, thread_key, _report = _opened(request, pk)
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a reason."))
         return redirect("intake:submission", pk=pk)
     try:
-        actions.reject(request.user, submission, form.cleaned_data["reason"])  # type: ignore[arg-type]
+        actions.reject(request.user, submission, form.cleaned_data["reason"])
     except actions.TriageError:
         messages.error(request, _("This report was already triaged."))
         return redirect("intake:submission", pk=pk)
     if form.cleaned_data["message"]:
         actions.add_message(
             submission, thread_key, form.cleaned_data["message"], staff_user=request.user
-        )  # type: ignore[arg-type]
+        )
     messages.success(request, _("Report rejected."))
     return redirect("intake:inbox")
 
@@ -266,8 +268,9 @@ class PublicProfileForm(forms.Form):
 
 
 @policy.staff_view(Perm.PUBLIC_PROFILE)
-def public_profile(request: HttpRequest) -> HttpResponse:
-    organisation = request.membership.organisation  # type: ignore[attr-defined]
+@stepup.required()
+def public_profile(request: StaffRequest) -> HttpResponse:
+    organisation = request.membership.organisation
     current = (organisation.settings or {}).get("public", {})
     initial = {"hotline": current.get("hotline", "")}
     for lang in ("en", "ru", "uk"):
@@ -281,7 +284,8 @@ def public_profile(request: HttpRequest) -> HttpResponse:
             "intro": {lang: data[f"intro_{lang}"] for lang in ("en", "ru", "uk")},
             "hours": {lang: data[f"hours_{lang}"] for lang in ("en", "ru", "uk")},
         }
-        actions.set_public_profile(request.user, organisation, profile)  # type: ignore[arg-type]
+        actions.set_public_profile(request.user, organisation, profile)
+        stepup.announce(request, "public_page")
         messages.success(request, _("The public page is updated."))
         return redirect("intake:public_profile")
     return render(
@@ -291,16 +295,16 @@ def public_profile(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @policy.staff_view(Perm.TRIAGE)
-def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+def attachment(request: StaffRequest, pk: int, attachment_id: int) -> HttpResponseBase:
     submission, thread_key, _report = _opened(request, pk)
     item = submission.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
-    name = sealing.open_json(thread_key, item.sealed, {}).get("file_name") or f"{item.pk}"
+    name = str(sealing.open_json(thread_key, item.sealed, {}).get("file_name") or item.pk)
     response = StreamingHttpResponse(
         sealing.open_file(thread_key, item.stored_name), content_type=item.content_type
     )
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     record(request.user, "attachment.download", organisation=submission.organisation, target=item)
     return response

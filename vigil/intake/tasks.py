@@ -15,20 +15,17 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from vigil import policy
 from vigil.accounts.models import User
 from vigil.intake.models import Submission, SubmissionStatus
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 
 
 def on_duty(organisation_id: int) -> list[User]:
     """Active members who triage reports, with an address to write to."""
+    triaging = policy.members_with(Perm.TRIAGE, organisation_id).values("user_id")
     return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__is_active=True,
-            memberships__role__in=PERMISSIONS[Perm.TRIAGE],
-        )
+        User.objects.filter(is_active=True, pk__in=triaging)
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -21,6 +21,7 @@ def _page(request: HttpRequest, status: int, *, with_context: bool = True) -> Ht
     public = _public(request) or not with_context
     layout = "errors/public.html" if public else "errors/staff.html"
     context = {"layout": layout, "status": status, "start": "/report/" if public else "/"}
+    body: str
     if with_context:
         body = loader.render_to_string(f"errors/{status}.html", context, request=request)
     else:  # a 500 may come from the database: render without context processors

@@ -12,7 +12,7 @@ def next_number(model: type[models.Model], organisation_id: int) -> int:
     SQLite runs write transactions one at a time anyway (IMMEDIATE mode).
     """
     Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-    last = model.objects.filter(organisation_id=organisation_id).aggregate(m=models.Max("number"))[
-        "m"
-    ]
+    last = model._default_manager.filter(organisation_id=organisation_id).aggregate(
+        m=models.Max("number")
+    )["m"]
     return (last or 0) + 1

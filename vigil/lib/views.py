@@ -7,17 +7,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from vigil.accounts.models import Membership, User
+from vigil.lib.requests import as_staff
 
 GET_POST = ["GET", "POST"]
 
 
 def acting_user(request: HttpRequest) -> User:
     """The signed-in staff user (views run behind policy.staff_view)."""
-    return request.user  # type: ignore[return-value]
+    return as_staff(request).user
 
 
 def acting_membership(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
+    return as_staff(request).membership
 
 
 def form_data(request: HttpRequest) -> Any:

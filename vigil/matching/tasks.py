@@ -14,11 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from vigil.accounts.models import Membership, Organisation, User
+from vigil import policy
+from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
 from vigil.matching import client
 from vigil.matching.models import MatchEntry, NetworkCounsel
-from vigil.policy import PERMISSIONS, Perm
+from vigil.policy import Perm
 from vigil.stats.models import Network
 
 BATCH = 50
@@ -68,9 +69,9 @@ def send_quota_alarm(organisation_id: int, network_id: int) -> int:
     """Email the organisation's coordinators and the network counsel."""
     organisation = Organisation.objects.get(pk=organisation_id)
     network = Network.objects.get(pk=network_id)
-    coordinators = Membership.objects.filter(
-        organisation=organisation, is_active=True, role__in=PERMISSIONS[Perm.MANAGE_MEMBERS]
-    ).values_list("user_id", flat=True)
+    coordinators = policy.members_with(Perm.MANAGE_MEMBERS, organisation.pk).values_list(
+        "user_id", flat=True
+    )
     users = list(User.objects.filter(pk__in=list(coordinators), is_active=True).exclude(email=""))
     counsel = NetworkCounsel.objects.filter(network=network).select_related("user").first()
     if counsel is not None and counsel.user.email and counsel.user not in users:

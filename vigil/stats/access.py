@@ -18,15 +18,12 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from vigil import policy
-from vigil.accounts.models import Membership, Role
+from vigil.accounts.models import Membership
 from vigil.policy import Perm
 from vigil.stats.aggregate import Scope
 from vigil.stats.models import Network, ReportJob
 
-R = Role
-
-# Roles whose statistics scope is a network rather than their own organisation.
-NETWORK_ROLES: frozenset[str] = frozenset({R.NETWORK_ANALYST})
+NETWORK_ROLES = policy.NETWORK_ROLES
 
 
 def can_view_stats(membership: Membership | None) -> bool:
@@ -43,7 +40,7 @@ def can_manage_sharing(membership: Membership | None) -> bool:
 
 def networks_for(membership: Membership) -> QuerySet[Network]:
     """Networks whose combined figures this member sees (network analysts only)."""
-    if membership.role not in NETWORK_ROLES:
+    if not policy.stats_scope_is_network(membership):
         return Network.objects.none()
     return Network.objects.filter(host_id=membership.organisation_id).order_by("name", "pk")
 
@@ -55,7 +52,7 @@ def scope_for(request: HttpRequest, network_id: int | None = None) -> Scope | No
     if not can_view_stats(membership):
         raise PermissionDenied
     assert membership is not None  # noqa: S101 - narrowed by can_view_stats
-    if membership.role not in NETWORK_ROLES:
+    if not policy.stats_scope_is_network(membership):
         return Scope.for_organisation(membership.organisation)
     networks = networks_for(membership)
     if network_id is not None:

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
-from vigil.accounts.models import Membership, Organisation, Role, User
+from vigil import policy
+from vigil.accounts.models import Membership, Organisation, User
 from vigil.audit.log import record
 from vigil.incidents.models import Event
+from vigil.policy import Perm
 from vigil.stats import report
 from vigil.stats.models import (
     CrossReport,
@@ -36,11 +38,7 @@ def create_network(
 
 
 def _require_coordinator(membership: Membership, organisation_id: int) -> None:
-    if (
-        not membership.is_active
-        or membership.role != Role.COORDINATOR
-        or membership.organisation_id != organisation_id
-    ):
+    if not policy.can_in(membership, Perm.NETWORK_SHARING, organisation_id):
         raise PermissionError("only a coordinator of the organisation may do this")
 
 

@@ -3,7 +3,9 @@ network analyst sees combined figures after `make run`."""
 
 from __future__ import annotations
 
-from vigil.accounts.models import Membership, Organisation, Role
+from vigil import policy
+from vigil.accounts.models import Membership, Organisation
+from vigil.policy import Perm
 from vigil.stats import actions
 from vigil.stats.models import InvitationStatus, Network
 
@@ -11,12 +13,10 @@ NAME = "EECA Women and Harm Reduction Network"
 
 
 def _coordinator(organisation: Organisation) -> Membership:
-    return (
-        Membership.objects.select_related("user", "organisation")
-        .filter(organisation=organisation, role=Role.COORDINATOR, is_active=True)
-        .order_by("pk")
-        .first()
-    )
+    found = policy.members_with(Perm.MANAGE_MEMBERS, organisation.pk).order_by("pk").first()
+    if found is None:
+        raise LookupError(f"{organisation.slug} has no active coordinator")
+    return found
 
 
 def create_demo_network(

@@ -40,7 +40,7 @@ class MonthField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> datetime.date | None:  # type: ignore[override]
+    def clean(self, value: Any) -> datetime.date | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None

@@ -578,7 +578,7 @@ def spec_for_job(job: ReportJob) -> ReportSpec:
         if network is None:
             raise PermissionError("the network is no longer the member's")
         scope = Scope.for_network(network)
-    elif membership.role in access.NETWORK_ROLES:
+    elif policy.stats_scope_is_network(membership):
         raise PermissionError("a network analyst reports on a network")
     else:
         scope = Scope.for_organisation(membership.organisation)

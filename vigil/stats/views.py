@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.http import (
     FileResponse,
     Http404,
-    HttpRequest,
     HttpResponse,
     StreamingHttpResponse,
 )
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil import policy
 from vigil.accounts.models import Membership
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.stats import access, actions, aggregate, charts, exports, views_network
 from vigil.stats.aggregate import Dim, Filters, Group, SafeTable, Scope, Unit
@@ -31,17 +31,17 @@ from vigil.stats.forms import CrossReportForm, ExportForm, StatsFilterForm
 from vigil.stats.models import CrossReport, Network, NetworkShare
 
 
-def _network_id(request: HttpRequest) -> int | None:
+def _network_id(request: StaffRequest) -> int | None:
     value = request.GET.get("network", "")
     return int(value) if value.isdigit() else None
 
 
-def _form_options(request: HttpRequest, scope: Scope) -> dict[str, Any]:
+def _form_options(request: StaffRequest, scope: Scope) -> dict[str, Any]:
     """Organisation scope: its local terms and its country's regions. Network: shared
     terms and every country."""
     if scope.is_network:
         return {"organisation_id": None, "countries": None}
-    organisation = request.membership.organisation  # type: ignore[attr-defined]
+    organisation = request.membership.organisation
     return {"organisation_id": organisation.pk, "countries": [organisation.country]}
 
 
@@ -77,8 +77,8 @@ def _figures(scope: Scope, filters: Filters, unit: Unit, depth: int | None) -> d
 
 @require_GET
 @policy.staff_view(Perm.STATS_VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def dashboard(request: StaffRequest) -> HttpResponse:
+    membership: Membership = request.membership
     scope = access.scope_for(request, _network_id(request))
     context: dict[str, Any] = {
         "scope": scope,
@@ -107,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- exports ------------------------------------------------------------------------------
 
 
-def _export_table(request: HttpRequest) -> tuple[Scope, ExportForm, SafeTable] | HttpResponse:
+def _export_table(request: StaffRequest) -> tuple[Scope, ExportForm, SafeTable] | HttpResponse:
     scope = access.scope_for(request, _network_id(request))
     if scope is None:
         raise Http404
@@ -133,11 +133,11 @@ def _file_name(table: SafeTable, extension: str) -> str:
 
 
 def _audit(
-    request: HttpRequest, scope: Scope, form: ExportForm, table: SafeTable, fmt: str
+    request: StaffRequest, scope: Scope, form: ExportForm, table: SafeTable, fmt: str
 ) -> None:
     actions.record_export(
-        request.user,  # type: ignore[arg-type]
-        request.membership,  # type: ignore[attr-defined]
+        request.user,
+        request.membership,
         file_format=fmt,
         scope=scope.describe(),
         unit=table.unit.value,
@@ -181,7 +181,7 @@ def _attachment(response: HttpResponse | StreamingHttpResponse, name: str) -> No
 
 @require_GET
 @policy.staff_view(Perm.STATS_EXPORT)
-def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_csv(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     result = _export_table(request)
     if isinstance(result, HttpResponse):
         return result
@@ -196,7 +196,7 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 
 @require_GET
 @policy.staff_view(Perm.STATS_EXPORT)
-def export_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
+def export_xlsx(request: StaffRequest) -> HttpResponse | FileResponse:
     result = _export_table(request)
     if isinstance(result, HttpResponse):
         return result
@@ -229,21 +229,21 @@ def _share_rows(membership: Membership) -> list[tuple[Network, bool]]:
     return [(n, n.pk in opted) for n in networks.order_by("name")]
 
 
-def _post_share(request: HttpRequest, membership: Membership) -> None:
+def _post_share(request: StaffRequest, membership: Membership) -> None:
     value = request.POST.get("network", "")
     networks = actions.member_networks(membership.organisation_id)
     network = networks.filter(pk=int(value)).first() if value.isdigit() else None
     if network is None:  # not a member: as if it did not exist
         raise Http404
     opt_in = request.POST.get("action") == "opt_in"
-    actions.set_network_share(request.user, membership, network, opt_in)  # type: ignore[arg-type]
+    actions.set_network_share(request.user, membership, network, opt_in)
     if opt_in:
         messages.success(request, _("Your organisation now shares aggregates with this network."))
     else:
         messages.success(request, _("Your organisation no longer shares aggregates."))
 
 
-def _post_mark(request: HttpRequest, membership: Membership, form: CrossReportForm) -> bool:
+def _post_mark(request: StaffRequest, membership: Membership, form: CrossReportForm) -> bool:
     if not form.is_valid():
         return False
     event = (
@@ -255,7 +255,7 @@ def _post_mark(request: HttpRequest, membership: Membership, form: CrossReportFo
         form.add_error("number", _("No incident of your organisation has this number."))
         return False
     actions.mark_cross_report(
-        request.user,  # type: ignore[arg-type]
+        request.user,
         membership,
         event,
         form.cleaned_data["reference"],
@@ -266,7 +266,7 @@ def _post_mark(request: HttpRequest, membership: Membership, form: CrossReportFo
     return True
 
 
-def _post_unmark(request: HttpRequest, membership: Membership) -> None:
+def _post_unmark(request: StaffRequest, membership: Membership) -> None:
     value = request.POST.get("cross_report", "")
     events = policy.events_for(request, Perm.INCIDENT_VIEW)
     row = (
@@ -276,14 +276,14 @@ def _post_unmark(request: HttpRequest, membership: Membership) -> None:
     )
     if row is None:
         raise Http404
-    actions.clear_cross_report(request.user, membership, row)  # type: ignore[arg-type]
+    actions.clear_cross_report(request.user, membership, row)
     messages.success(request, _("Cross-report mark removed."))
 
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.NETWORK_SHARING)
-def network_settings(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def network_settings(request: StaffRequest) -> HttpResponse:
+    membership: Membership = request.membership
     form = CrossReportForm()
     if request.method == "POST":
         action = request.POST.get("action")

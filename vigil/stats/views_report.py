@@ -14,13 +14,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil import policy
 from vigil.accounts.models import Membership
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.stats import access, actions, report, tasks
 from vigil.stats.forms import ReportForm
@@ -37,11 +38,11 @@ CONTENT_TYPES = {
 }
 
 
-def _form(request: HttpRequest, membership: Membership) -> ReportForm | None:
+def _form(request: StaffRequest, membership: Membership) -> ReportForm | None:
     """The form for this member; None for a network analyst whose organisation hosts no
     network (nothing to report on)."""
     data = request.POST if request.method == "POST" else None
-    if membership.role in access.NETWORK_ROLES:
+    if policy.stats_scope_is_network(membership):
         networks = list(access.networks_for(membership))
         if not networks:
             return None
@@ -61,8 +62,8 @@ def _enqueue(job: ReportJob) -> None:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.STATS_EXPORT)
-def report_new(request: HttpRequest) -> HttpResponse:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+def report_new(request: StaffRequest) -> HttpResponse:
+    membership: Membership = request.membership
     form = _form(request, membership)
     if request.method == "POST":
         if form is None:
@@ -70,7 +71,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             job = actions.request_report(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 membership,
                 network=form.chosen_network(),
                 country=data["country"],
@@ -95,7 +96,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @policy.staff_view(Perm.STATS_EXPORT)
-def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+def report_status(request: StaffRequest, pk: int) -> HttpResponse:
     job = access.get_report_job(request, pk)
     now = timezone.now()
     context = {
@@ -108,7 +109,7 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "stats/report_status.html", context)
 
 
-def _download(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
+def _download(request: StaffRequest, pk: int, file_format: str) -> FileResponse:
     job = access.get_report_job(request, pk)
     name = job.docx_name if file_format == "docx" else job.pdf_name
     if job.status != ReportStatus.DONE or not name or job.expires_at <= timezone.now():
@@ -118,8 +119,8 @@ def _download(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404 from exc
     actions.record_report_download(
-        request.user,  # type: ignore[arg-type]
-        request.membership,  # type: ignore[attr-defined]
+        request.user,
+        request.membership,
         job,
         file_format,
     )
@@ -133,11 +134,11 @@ def _download(request: HttpRequest, pk: int, file_format: str) -> FileResponse:
 
 @require_GET
 @policy.staff_view(Perm.STATS_EXPORT)
-def report_docx(request: HttpRequest, pk: int) -> FileResponse:
+def report_docx(request: StaffRequest, pk: int) -> FileResponse:
     return _download(request, pk, "docx")
 
 
 @require_GET
 @policy.staff_view(Perm.STATS_EXPORT)
-def report_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def report_pdf(request: StaffRequest, pk: int) -> FileResponse:
     return _download(request, pk, "pdf")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
+from vigil.lib.requests import as_any
 from vigil.vault import cookiebox, session
 from vigil.vault.crypto import CryptoError
 from vigil.vault.keys import VaultLocked
@@ -18,7 +20,8 @@ class VaultMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.vault = SimpleLazyObject(lambda: session.load(request))  # type: ignore[attr-defined]
+        # Lazy: only pages that open sealed data pay for decrypting the keys.
+        as_any(request).vault = cast(session.Vault, SimpleLazyObject(lambda: session.load(request)))
         response = self.get_response(request)
         cookiebox.set_cookies(request, response)
         return response

@@ -14,6 +14,7 @@ import base64
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from vigil.lib.requests import as_any
 from vigil.vault import cookiebox, crypto
 from vigil.vault.keys import VaultLocked
 
@@ -51,7 +52,7 @@ def store(request: HttpRequest, org_keys: dict[int, bytes]) -> None:
     request.COOKIES.pop(settings.VAULT_COOKIE_NAME, None)
     payload = {str(org_id): base64.b64encode(key).decode() for org_id, key in org_keys.items()}
     cookiebox.put(request, SESSION_FIELD, settings.VAULT_COOKIE_NAME, payload)
-    request.vault = Vault(dict(org_keys))  # type: ignore[attr-defined]
+    as_any(request).vault = Vault(dict(org_keys))
 
 
 def clear(request: HttpRequest, response: HttpResponse) -> None:

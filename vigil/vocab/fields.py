@@ -13,7 +13,7 @@ class TermChoiceField(forms.ModelChoiceField):
     def __init__(self, term_list: str, organisation_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(queryset=Term.objects.of(term_list, organisation_id), **kwargs)
 
-    def label_from_instance(self, obj: Term) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Term) -> str:
         return obj.indented_label
 
 
@@ -22,5 +22,5 @@ class TermMultipleChoiceField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         super().__init__(queryset=Term.objects.of(term_list, organisation_id), **kwargs)
 
-    def label_from_instance(self, obj: Term) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Term) -> str:
         return obj.indented_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language_info
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil import policy
+from vigil.lib.requests import StaffRequest
 from vigil.lib.views import form_data
 from vigil.policy import Perm
 from vigil.vocab import actions
@@ -32,7 +33,7 @@ def _list_name(term_list: str) -> str:
 
 
 @policy.staff_view(Perm.HOME)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: StaffRequest) -> HttpResponse:
     counts = {
         row["list"]: row
         for row in terms_for(request)
@@ -54,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @policy.staff_view(Perm.HOME)
-def term_list(request: HttpRequest, term_list: str) -> HttpResponse:
+def term_list(request: StaffRequest, term_list: str) -> HttpResponse:
     name = _list_name(term_list)
     terms = tree_order(terms_for(request).filter(list=term_list))
     rows = [(term, [term.labels.get(lang, "") for lang in LANGS]) for term in terms]
@@ -70,14 +71,14 @@ def term_list(request: HttpRequest, term_list: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.MANAGE_VOCAB)
-def add(request: HttpRequest, term_list: str) -> HttpResponse:
+def add(request: StaffRequest, term_list: str) -> HttpResponse:
     name = _list_name(term_list)
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = request.membership
     form = LocalTermForm(term_list, membership.organisation_id, form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             term = actions.add_local_term(
-                request.user,  # type: ignore[arg-type]
+                request.user,
                 membership.organisation,
                 term_list,
                 labels=form.labels(),
@@ -95,14 +96,14 @@ def add(request: HttpRequest, term_list: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.MANAGE_VOCAB)
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: StaffRequest, pk: int) -> HttpResponse:
     term = get_local_term_for_coordinator(request, pk)
     if request.method == "POST" and request.POST.get("set_active") in {"0", "1"}:
         return _set_active(request, term, request.POST["set_active"] == "1")
     form = TermTextsForm(form_data(request), initial=TermTextsForm.initial_for(term))
     if request.method == "POST" and form.is_valid():
         actions.update_local_term(
-            request.user,  # type: ignore[arg-type]
+            request.user,
             term,
             labels=form.labels(),
             help_texts=form.help_texts(),
@@ -113,8 +114,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "vocab/term_edit.html", context)
 
 
-def _set_active(request: HttpRequest, term: Term, active: bool) -> HttpResponse:
-    actions.set_term_active(request.user, term, active)  # type: ignore[arg-type]
+def _set_active(request: StaffRequest, term: Term, active: bool) -> HttpResponse:
+    actions.set_term_active(request.user, term, active)
     if active:
         messages.success(request, _("Term reactivated: it is offered again in forms."))
     else:
@@ -124,8 +125,8 @@ def _set_active(request: HttpRequest, term: Term, active: bool) -> HttpResponse:
     return redirect("vocab:edit", pk=term.pk)
 
 
-def _can_manage(request: HttpRequest) -> bool:
-    return policy.can(request.membership, Perm.MANAGE_VOCAB)  # type: ignore[attr-defined]
+def _can_manage(request: StaffRequest) -> bool:
+    return policy.can(request.membership, Perm.MANAGE_VOCAB)
 
 
 def _term_anchor(term: Term) -> str:

@@ -11,7 +11,7 @@ from vigil.intake.models import Submission
 
 
 @pytest.mark.django_db
-def test_it_loads_demo_organisations_staff_and_reports_once(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_loads_demo_organisations_staff_and_reports_once(settings) -> None:
     out = StringIO()
     call_command("demo_data", "--force", stdout=out)
     text = out.getvalue()
@@ -25,14 +25,14 @@ def test_it_loads_demo_organisations_staff_and_reports_once(settings) -> None:  
 
 
 @pytest.mark.django_db
-def test_it_refuses_demo_data_in_production(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_demo_data_in_production(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_data", stdout=StringIO())
 
 
 @pytest.mark.django_db
-def test_it_puts_both_demo_organisations_in_one_sharing_network(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_puts_both_demo_organisations_in_one_sharing_network(settings: object) -> None:
     from vigil.stats.models import Network, NetworkShare
 
     call_command("demo_data", "--force", stdout=StringIO())

@@ -21,6 +21,9 @@ ROWS: list[Row] = [
     ("POST", "/accounts/org/members/{member}/nonsense/", "302 404 403 403 403 403 403 403 403 404"),
     ("GET", "/accounts/org/audit/", "302 200 403 403 403 403 403 403 403 200"),
     ("GET", "/accounts/org/recover/", "302 200 403 403 403 403 403 403 403 200"),
+    # Any member may confirm herself; a wrong password re-shows the form (200).
+    ("GET", "/accounts/step-up/", "302 200 200 200 200 200 200 200 200 200"),
+    ("POST", "/accounts/step-up/", "302 200 200 200 200 200 200 200 200 200"),
 ]
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 from vigil.conftest import World
 
 
-def _assert_headers(response) -> None:  # type: ignore[no-untyped-def]
+def _assert_headers(response) -> None:
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp
     assert "script-src 'self'" in csp
@@ -28,7 +28,7 @@ def test_it_sends_security_headers_on_anonymous_pages() -> None:
     _assert_headers(response)
 
 
-def test_it_sends_security_headers_on_staff_pages(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_sends_security_headers_on_staff_pages(world: World, signed_in) -> None:
     response = signed_in("coordinator").get("/accounts/org/members/")
     assert response.status_code == 200
     _assert_headers(response)
@@ -45,7 +45,7 @@ def test_it_marks_the_vault_cookie_strict_and_http_only(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_it_has_no_inline_script_or_style_on_pages(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_has_no_inline_script_or_style_on_pages(world: World, signed_in) -> None:
     pages = [Client().get("/accounts/login/"), signed_in("coordinator").get("/")]
     for response in pages:
         html = response.content.decode()

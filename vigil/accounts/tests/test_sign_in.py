@@ -11,12 +11,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.accounts import actions
 from vigil.accounts.middleware import LAST_SEEN, LOGIN_AT
+from vigil.accounts.session_store import stored_key
 from vigil.conftest import PASSWORD, World, current_code, sign_in
 
 DATA_PAGES = ["/", "/accounts/org/members/", "/accounts/org/audit/", "/accounts/org/recover/"]
 
 
-def _password_step(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def _password_step(client: Client, username: str, password: str = PASSWORD):
     return client.post(
         "/accounts/login/",
         {"username": username, "password": password},
@@ -98,10 +99,10 @@ def test_it_ends_an_idle_session_on_the_server(world: World) -> None:
     session.save()
     response = client.get("/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    assert not Session.objects.filter(session_key=session_key).exists()
+    assert not Session.objects.filter(session_key=stored_key(session_key or "")).exists()
 
 
-def test_it_ends_a_session_past_its_absolute_lifetime(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_ends_a_session_past_its_absolute_lifetime(world: World, settings) -> None:
     client = Client()
     sign_in(client, world["caseworker"])
     session = client.session
@@ -116,7 +117,7 @@ def test_it_destroys_the_session_at_logout(world: World) -> None:
     session_key = client.session.session_key
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
-    assert not Session.objects.filter(session_key=session_key).exists()
+    assert not Session.objects.filter(session_key=stored_key(session_key or "")).exists()
     assert client.cookies["vigil_vault"].value == ""
     assert client.get("/").status_code == 302
 
@@ -135,7 +136,7 @@ def test_it_does_not_log_out_on_get(world: World) -> None:
         ("12345678901234", "entirely numeric"),
     ],
 )
-def test_it_enforces_the_password_policy(world: World, signed_in, new: str, error: str) -> None:  # type: ignore[no-untyped-def]
+def test_it_enforces_the_password_policy(world: World, signed_in, new: str, error: str) -> None:
     client = signed_in("caseworker")
     response = client.post(
         "/accounts/password/",
@@ -145,7 +146,7 @@ def test_it_enforces_the_password_policy(world: World, signed_in, new: str, erro
     assert error in response.content.decode()
 
 
-def test_it_changes_the_password_and_keeps_the_keys(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_changes_the_password_and_keeps_the_keys(world: World, signed_in) -> None:
     client = signed_in("caseworker")
     new = "violet river under the bridge"
     response = client.post(
@@ -158,8 +159,8 @@ def test_it_changes_the_password_and_keeps_the_keys(world: World, signed_in) -> 
     assert b"Sealed data unlocked" in fresh.get("/").content
 
 
-def test_it_lets_a_coordinator_reset_a_password(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+def test_it_lets_a_coordinator_reset_a_password(world: World, signed_in) -> None:
+    coordinator = signed_in("coordinator", step_up=True)
     response = coordinator.post(
         f"/accounts/org/members/{world['lawyer'].membership.pk}/reset-password/"
     )
@@ -178,8 +179,8 @@ def test_it_lets_a_coordinator_reset_a_password(world: World, signed_in) -> None
     assert page.status_code == 200 and b"Sealed data unlocked" in page.content
 
 
-def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed_in) -> None:
+    coordinator = signed_in("coordinator", step_up=True)
     response = coordinator.post(
         "/accounts/org/members/new/", {"username": "olena", "email": "", "role": "caseworker"}
     )
@@ -190,23 +191,23 @@ def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed
     assert response["Location"] == "/accounts/2fa/setup/"
 
 
-def test_it_refuses_a_taken_username_with_a_clear_error(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in("coordinator").post(
+def test_it_refuses_a_taken_username_with_a_clear_error(world: World, signed_in) -> None:
+    response = signed_in("coordinator", step_up=True).post(
         "/accounts/org/members/new/", {"username": "A-LAWYER", "role": "lawyer"}
     )
     assert response.status_code == 200
     assert "This username is taken." in response.content.decode()
 
 
-def test_it_revokes_keys_when_a_role_loses_key_access(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
-    coordinator = signed_in("coordinator")
+def test_it_revokes_keys_when_a_role_loses_key_access(world: World, signed_in) -> None:
+    coordinator = signed_in("coordinator", step_up=True)
     member = world["caseworker"].membership
     coordinator.post(f"/accounts/org/members/{member.pk}/", {"role": "analyst"})
     member.refresh_from_db()
     assert member.role == "analyst" and not hasattr(member, "grant")
 
 
-def test_it_stops_a_deactivated_member(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_stops_a_deactivated_member(world: World, signed_in) -> None:
     client = signed_in("lawyer")
     actions.set_active(world["coordinator"].user, world["lawyer"].membership, False)
     assert client.get("/").status_code == 403

@@ -15,7 +15,7 @@ from vigil.conftest import World
 @pytest.fixture
 def chain(world: World) -> World:
     for n in range(5):
-        record(world["coordinator"].user, "test.event", organisation=world.org, n=n)
+        record(world["coordinator"].user, "demo.generate", organisation=world.org, count=n)
     return world
 
 
@@ -45,7 +45,7 @@ def test_it_refuses_changes_through_the_orm(chain: World) -> None:
 
 def test_it_detects_an_edited_row(chain: World) -> None:
     middle = AuditEvent.objects.order_by("seq")[3]
-    AuditEvent.objects.filter(pk=middle.pk).update(data={"n": 99})
+    AuditEvent.objects.filter(pk=middle.pk).update(data={"count": 99})
     _verify_fails("edited")
 
 

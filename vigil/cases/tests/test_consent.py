@@ -59,6 +59,7 @@ def test_it_shows_contact_details_with_consent_and_audits_each_reveal(
         assert REFUSAL not in page
         assert reveals(made) == expected
     event = AuditEvent.objects.filter(action="case.contact_reveal").last()
+    assert event is not None
     assert event.actor == world["caseworker"].user
     assert event.data["basis"] == "consent"
     assert PHONE not in str(event.data)
@@ -106,6 +107,7 @@ def test_it_lets_a_coordinator_override_with_a_reason(world: World, signed_in) -
     assert audit.actor == world["coordinator"].user and audit.data["case"] == made.case.pk
     assert REASON not in str(audit.data)
     reveal = AuditEvent.objects.filter(action="case.contact_reveal").last()
+    assert reveal is not None
     assert reveal.data["basis"] == "override"
 
     # Listed on the case page, for the whole team.

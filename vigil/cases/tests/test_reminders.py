@@ -39,6 +39,7 @@ def with_email(user: User, address: str) -> User:
 def run() -> int:
     result = send_task_reminders.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+    assert result.return_value is not None
     return int(result.return_value)
 
 

@@ -51,6 +51,7 @@ def test_it_moves_along_the_table_and_writes_history(world: World, signed_in) ->
         assert status(made) == target
     assert moved_to(made) == ["new", "triaged", "active", "monitoring"]
     change = StatusChange.objects.filter(case=made.case).last()
+    assert change is not None
     assert change.from_status == "active" and change.by == world["caseworker"].user
     assert AuditEvent.objects.filter(action="case.status", target_id=str(made.case.pk)).count() == 3
 

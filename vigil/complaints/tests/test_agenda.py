@@ -86,13 +86,14 @@ def test_my_work_can_show_the_overdue_actions_first(world: World) -> None:
     from django.test import RequestFactory
 
     from vigil.complaints.agenda import my_deadlines
+    from vigil.lib.requests import as_staff
 
     later, overdue = filed(world, make_case(world)), filed(world, make_case(world))
     set_due(later, 5)
     set_due(overdue, -2)
-    request = RequestFactory().get("/my-work/")
+    request = as_staff(RequestFactory().get("/my-work/"))
     request.user = world["lawyer"].user
-    request.membership = world["lawyer"].membership  # type: ignore[attr-defined]
+    request.membership = world["lawyer"].membership
     rows = my_deadlines(request)
     assert rows is not None
     assert [r.code for r in rows] == [overdue.code, later.code]
@@ -100,7 +101,7 @@ def test_my_work_can_show_the_overdue_actions_first(world: World) -> None:
     assert html.index(overdue.code) < html.index(later.code)
     assert html.count("overdue") >= 2
 
-    request.membership = world["caseworker"].membership  # type: ignore[attr-defined]
+    request.membership = world["caseworker"].membership
     assert my_deadlines(request) is None
     assert "Legal action" not in render_to_string(
         "complaints/_my_deadlines.html", {"legal_deadlines": None}

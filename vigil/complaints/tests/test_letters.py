@@ -189,7 +189,7 @@ def test_shared_default_templates_exist_for_every_body_type_and_language(db: Non
 
 
 def test_a_coordinator_uploads_a_template_that_new_letters_use(world: World, signed_in) -> None:
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", step_up=True)
     response = upload(coordinator, docx_with("НАША ЖАЛОБА за {{ victim_name }}", "{{ today }}"))
     assert response.status_code == 302
     own = LetterTemplate.objects.get(organisation=world.org)
@@ -211,7 +211,7 @@ def test_a_coordinator_uploads_a_template_that_new_letters_use(world: World, sig
 
 
 def test_a_template_that_does_not_render_is_refused(world: World, signed_in) -> None:
-    coordinator = signed_in("coordinator")
+    coordinator = signed_in("coordinator", step_up=True)
     for content, message in (
         (docx_with("{{ victim_name "), "has an error"),
         (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "has an error"),
@@ -231,7 +231,8 @@ def test_the_current_template_can_be_downloaded_for_editing(world: World, signed
     assert "{{ victim_name }}" in text and "Уповноважений" not in text
     assert "порушення прав людини" in text  # the ombudsman wording, in Ukrainian
     assert signed_in("lawyer").get("/complaints/templates/").status_code == 403
-    assert signed_in("coordinator").get("/complaints/templates/nope/ru/").status_code == 404
+    coordinator = signed_in("coordinator", step_up=True)
+    assert coordinator.get("/complaints/templates/nope/ru/").status_code == 404
 
 
 def test_an_action_about_no_act_in_particular_lists_every_act_of_the_case(

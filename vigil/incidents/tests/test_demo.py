@@ -26,8 +26,8 @@ def private(world: World) -> bytes:
 
 
 def opened(private: bytes, record: Event | Person | Case) -> dict:
-    key = crypto.unseal(private, bytes(record.sealed_key))
-    return crypto.decrypt_json(key, bytes(record.sealed))
+    key = crypto.unseal(private, bytes(record.sealed_key or b""))
+    return crypto.decrypt_json(key, bytes(record.sealed or b""))
 
 
 def test_it_creates_n_incidents_with_victims_acts_and_sealed_titles(
@@ -65,7 +65,8 @@ def test_it_indexes_identifiers_with_the_organisation_key(world: World, private:
         checked += 1
     for perpetrator in Perpetrator.objects.filter(event__organisation=world.org):
         values = crypto.decrypt_json(
-            crypto.unseal(private, bytes(perpetrator.event.sealed_key)), bytes(perpetrator.sealed)
+            crypto.unseal(private, bytes(perpetrator.event.sealed_key or b"")),
+            bytes(perpetrator.sealed or b""),
         )
         assert perpetrator.badge_bidx == crypto.blind_index(index_key, "badge", values["badge"])
         assert perpetrator.plate_bidx == crypto.blind_index(index_key, "plate", values["plate"])

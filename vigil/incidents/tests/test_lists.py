@@ -87,12 +87,13 @@ class Maker:
             country=persona.organisation.country,
         )
         actions.save_event(persona.user, new.event, new.key, {"title": title})
-        if victim is None and acts:
-            victim = self.person(other=other, by=by)
-        added = [
-            actions.add_act(persona.user, new.event, victim=victim, act_type=term(code))
-            for code in acts
-        ]
+        added = []
+        if acts:
+            its_victim = victim if victim is not None else self.person(other=other, by=by)
+            added = [
+                actions.add_act(persona.user, new.event, victim=its_victim, act_type=term(code))
+                for code in acts
+            ]
         for perp in perpetrators:
             actions.add_perpetrator(
                 persona.user,
@@ -182,9 +183,9 @@ def test_it_shows_another_organisation_only_its_own_cases(
 ) -> None:
     ours = make("Ours")
     theirs = make("Theirs", other=True, region="KZ-75")
-    case_actions.open_case(world["caseworker"].user, ours.acts.first().victim, [ours])
+    case_actions.open_case(world["caseworker"].user, ours.acts.all()[0].victim, [ours])
     other_user = world.others["caseworker"].user
-    case_actions.open_case(other_user, theirs.acts.first().victim, [theirs])
+    case_actions.open_case(other_user, theirs.acts.all()[0].victim, [theirs])
     body = titles(signed_in("coordinator", other=True).get("/cases/"))
     assert "Almaty" in body and "Kyiv" not in body
 
@@ -270,7 +271,7 @@ def test_it_filters_incidents_by_case_assignee_and_by_creator(
     assigned = make("Lawyer incident")
     make("Coordinator incident", by="coordinator")
     lawyer = world["lawyer"].user
-    case_actions.open_case(lawyer, assigned.acts.first().victim, [assigned], [lawyer])
+    case_actions.open_case(lawyer, assigned.acts.all()[0].victim, [assigned], [lawyer])
     client = signed_in("caseworker")
     shown(client, f"/incidents/?assignee={lawyer.pk}", "Lawyer incident", absent=["Coordinator"])
     shown(client, "/incidents/?mine=on", "Lawyer incident", absent=["Coordinator"])
@@ -355,7 +356,7 @@ def test_it_costs_the_same_number_of_queries_for_5_and_40_incidents(
 def _case(world: World, event: Event, *, status: str = "", assignees: Sequence[str] = ()) -> Case:
     users: list[User] = [world[role].user for role in assignees]
     case = case_actions.open_case(
-        world["caseworker"].user, event.acts.first().victim, [event], users
+        world["caseworker"].user, event.acts.all()[0].victim, [event], users
     )
     if status:
         Case.objects.filter(pk=case.case.pk).update(status=status)

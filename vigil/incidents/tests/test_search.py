@@ -116,7 +116,7 @@ def test_it_takes_the_query_by_post_only(make: Maker, signed_in: Callable[..., C
 
 def test_it_refuses_a_search_without_the_csrf_token(signed_in: Callable[..., Client]) -> None:
     client = signed_in("caseworker")
-    client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+    client.handler.enforce_csrf_checks = True
     assert client.post("/search/", {"q": OLENA}).status_code == 403
     client.get("/search/")  # the form sets the CSRF cookie
     token = client.cookies["csrftoken"].value
@@ -163,7 +163,7 @@ def test_it_hints_at_a_shared_badge_only_with_matching_consent_on_both_sides(
     badge = [Perp(badge="0045123", plate="AA1234BC")]
     mine = make("Mine", perpetrators=badge)
     theirs = make("Theirs", perpetrators=badge)
-    my_victim, their_victim = (e.acts.first().victim for e in (mine, theirs))
+    my_victim, their_victim = (e.acts.all()[0].victim for e in (mine, theirs))
     assert possible_duplicates(mine) == []
     consent.record_consent(user, my_victim, ConsentPurpose.MATCHING, True)
     assert possible_duplicates(mine) == []  # the other victim has not agreed
@@ -186,10 +186,10 @@ def test_it_never_hints_across_organisations(world: World, make: Maker) -> None:
         victim=make.person(other=True, name=OLENA),
     )
     consent.record_consent(
-        world["caseworker"].user, mine.acts.first().victim, ConsentPurpose.MATCHING, True
+        world["caseworker"].user, mine.acts.all()[0].victim, ConsentPurpose.MATCHING, True
     )
     consent.record_consent(
-        world.others["caseworker"].user, theirs.acts.first().victim, ConsentPurpose.MATCHING, True
+        world.others["caseworker"].user, theirs.acts.all()[0].victim, ConsentPurpose.MATCHING, True
     )
     assert possible_duplicates(mine) == [] and possible_duplicates(theirs) == []
 
@@ -227,9 +227,9 @@ def test_it_drops_a_perpetrator_hint_when_the_other_victim_withdraws(
     badge = [Perp(badge="0045123")]
     mine, theirs = make("Mine", perpetrators=badge), make("Theirs", perpetrators=badge)
     for event in (mine, theirs):
-        consent.record_consent(user, event.acts.first().victim, ConsentPurpose.MATCHING, True)
+        consent.record_consent(user, event.acts.all()[0].victim, ConsentPurpose.MATCHING, True)
     assert [h.event for h in possible_duplicates(mine)] == [theirs]
-    consent.record_consent(user, theirs.acts.first().victim, ConsentPurpose.MATCHING, False)
+    consent.record_consent(user, theirs.acts.all()[0].victim, ConsentPurpose.MATCHING, False)
     assert possible_duplicates(mine) == []
-    consent.record_consent(user, theirs.acts.first().victim, ConsentPurpose.MATCHING, True)
+    consent.record_consent(user, theirs.acts.all()[0].victim, ConsentPurpose.MATCHING, True)
     assert [h.event for h in possible_duplicates(mine)] == [theirs]

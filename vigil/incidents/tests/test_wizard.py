@@ -39,7 +39,7 @@ def org_private(world: World) -> bytes:
 
 
 def opened(world: World, record: Any) -> dict[str, Any]:
-    key = crypto.unseal(org_private(world), bytes(record.sealed_key))
+    key = crypto.unseal(org_private(world), bytes(record.sealed_key or b""))
     return sealing.open_json(key, record.sealed, {})
 
 
@@ -243,7 +243,7 @@ def test_it_never_stores_sealed_values_in_clear(world: World, signed_in: Any) ->
     event = start(client)
     client.post(url(event, "basics"), basics_data())
     event.refresh_from_db()
-    stored = bytes(event.sealed)
+    stored = bytes(event.sealed or b"")
     for text in (TITLE, "Київ", "вул. Сагайдачного", "Подолі"):
         assert text.encode() not in stored
     assert opened(world, event)["title"] == TITLE  # it is there, sealed
@@ -266,12 +266,12 @@ def test_it_stores_the_badge_blind_index_and_seals_the_badge(world: World, signe
     assert perpetrator.badge_bidx == crypto.blind_index(index_key, "badge", BADGE)
     # Normalised: typed on a Latin keyboard without the space, it still matches.
     assert perpetrator.badge_bidx == crypto.blind_index(index_key, "badge", "AB4471")
-    assert BADGE.encode() not in bytes(perpetrator.sealed)
+    assert BADGE.encode() not in bytes(perpetrator.sealed or b"")
     assert opened_event_value(world, event, perpetrator)["badge"] == BADGE
 
 
 def opened_event_value(world: World, event: Event, perpetrator: Perpetrator) -> dict[str, Any]:
-    key = crypto.unseal(org_private(world), bytes(event.sealed_key))
+    key = crypto.unseal(org_private(world), bytes(event.sealed_key or b""))
     return sealing.open_json(key, perpetrator.sealed, {})
 
 

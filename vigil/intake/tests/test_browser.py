@@ -44,7 +44,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live(live_server, settings, world: World):  # type: ignore[no-untyped-def]
+def live(live_server, settings, world: World):
     settings.REPORT_MIN_FILL_SECONDS = 0
     settings.SECURE_COOKIES = False  # plain http on localhost in the test
     settings.SESSION_COOKIE_SECURE = False
@@ -54,7 +54,7 @@ def live(live_server, settings, world: World):  # type: ignore[no-untyped-def]
 
 def test_it_files_a_report_in_russian_without_javascript_and_reaches_the_inbox(
     live, browser: Browser, world: World, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     phone = browser.new_context(
         java_script_enabled=False, viewport={"width": 360, "height": 740}, locale="ru-RU"
     )

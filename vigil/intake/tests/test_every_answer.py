@@ -13,7 +13,7 @@ from vigil.incidents.models import Event, Perpetrator
 from vigil.intake.models import Submission
 from vigil.vault import crypto
 
-ANSWERS = {
+ANSWERS: dict[str, dict[str, Any]] = {
     "what": {"what": ["beaten"], "story": "Они били меня в машине"},
     "when": {"when": "today", "region": "UA-30", "place": "street"},
     "who": {

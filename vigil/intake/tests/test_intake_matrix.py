@@ -21,7 +21,7 @@ ROWS: list[Row] = [
 ]
 
 
-def test_it_matches_the_intake_matrix(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_matches_the_intake_matrix(world: World, settings) -> None:
     settings.REPORT_MIN_FILL_SECONDS = 0
     file_report(Client())
     submission = Submission.objects.get()
@@ -34,7 +34,7 @@ def test_it_matches_the_intake_matrix(world: World, settings) -> None:  # type: 
 )
 def test_it_refuses_triage_posts_to_roles_without_triage(
     world: World, signed_in, url: str, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings.REPORT_MIN_FILL_SECONDS = 0
     file_report(Client())
     submission = Submission.objects.get()

@@ -17,7 +17,7 @@ BADGE = "КВ-4471"
 
 
 @pytest.fixture(autouse=True)
-def _fast_fill(settings):  # type: ignore[no-untyped-def]
+def _fast_fill(settings):
     settings.REPORT_MIN_FILL_SECONDS = 0
 
 
@@ -111,7 +111,7 @@ def test_it_finds_the_mailbox_by_receipt_and_exchanges_messages(world: World) ->
     assert "Мы вам позвоним завтра" in reporter.get("/report/status/thread/").content.decode()
 
 
-def test_it_slows_wrong_receipts_per_session(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_slows_wrong_receipts_per_session(world: World, settings) -> None:
     settings.RECEIPT_SESSION_FAILURES = 3
     client = Client()
     for _ in range(3):
@@ -122,7 +122,7 @@ def test_it_slows_wrong_receipts_per_session(world: World, settings) -> None:  #
     assert "Too many wrong codes" in response.content.decode()
 
 
-def test_it_limits_submissions_per_session_and_keeps_the_draft(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_limits_submissions_per_session_and_keeps_the_draft(world: World, settings) -> None:
     settings.REPORT_SESSION_LIMIT_PER_HOUR = 1
     client = Client()
     file_report(client)
@@ -136,7 +136,7 @@ def test_it_limits_submissions_per_session_and_keeps_the_draft(world: World, set
     assert Submission.objects.count() == 1
 
 
-def test_it_refuses_a_filled_honeypot_and_a_too_fast_form(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_filled_honeypot_and_a_too_fast_form(world: World, settings) -> None:
     client = Client()
     client.post("/report/svitlo/")
     client.post("/report/svitlo/what/", {"what": ["beaten"]})
@@ -148,7 +148,7 @@ def test_it_refuses_a_filled_honeypot_and_a_too_fast_form(world: World, settings
     assert Submission.objects.count() == 0
 
 
-def test_it_logs_no_client_address(world: World, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_it_logs_no_client_address(world: World, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django.request")
     # django.request does not propagate to the root logger; listen to it directly.

@@ -17,7 +17,7 @@ from vigil.vault import crypto, sealing
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _setup(settings, tmp_path):
     settings.REPORT_MIN_FILL_SECONDS = 0
     settings.MEDIA_ROOT = str(tmp_path)
 
@@ -47,7 +47,7 @@ def test_it_adds_a_photo_without_its_location(world: World) -> None:
     assert response.status_code == 302
     assert "Your file was added" in reporter.get("/report/status/thread/").content.decode()
     attachment = Attachment.objects.get()
-    key = crypto.unseal(world.org_private, bytes(Submission.objects.get().sealed_key))
+    key = crypto.unseal(world.org_private, bytes(Submission.objects.get().sealed_key or b""))
     stored = b"".join(sealing.open_file(key, attachment.stored_name))
     assert not Image.open(io.BytesIO(stored)).getexif().get_ifd(0x8825)
     assert crypto.sha256_hex(stored) == attachment.sha256
@@ -62,7 +62,7 @@ def test_it_refuses_a_disguised_program_and_says_so(world: World) -> None:
     assert Attachment.objects.count() == 0
 
 
-def test_it_refuses_a_file_over_the_limit(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_a_file_over_the_limit(world: World, settings) -> None:
     settings.REPORT_MAX_BYTES = 2048
     reporter = _mailbox_client(file_report(Client()))
     reporter.post(
@@ -72,7 +72,7 @@ def test_it_refuses_a_file_over_the_limit(world: World, settings) -> None:  # ty
     assert Attachment.objects.count() == 0
 
 
-def test_it_carries_files_into_evidence_on_acceptance(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_it_carries_files_into_evidence_on_acceptance(world: World, signed_in) -> None:
     reporter = _mailbox_client(file_report(Client()))
     pdf = b"%PDF-1.4\n% certificate from the trauma unit\n%%EOF\n"
     reporter.post("/report/status/files/", {"file": SimpleUploadedFile("справка.pdf", pdf)})
@@ -84,5 +84,5 @@ def test_it_carries_files_into_evidence_on_acceptance(world: World, signed_in) -
     caseworker.post(f"/inbox/{submission.pk}/accept/")
     evidence = Evidence.objects.get()
     assert evidence.sha256 == crypto.sha256_hex(pdf) and evidence.kind == "document"
-    event_key = crypto.unseal(world.org_private, bytes(evidence.event.sealed_key))
+    event_key = crypto.unseal(world.org_private, bytes(evidence.event.sealed_key or b""))
     assert b"".join(sealing.open_file(event_key, evidence.stored_name)) == pdf

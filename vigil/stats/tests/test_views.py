@@ -70,7 +70,7 @@ def region_codes(page: object) -> list[str]:
 
 def content(response: object) -> str:
     if hasattr(response, "streaming_content"):
-        return b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+        return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()  # type: ignore[attr-defined]
 
 

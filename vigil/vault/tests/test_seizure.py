@@ -16,7 +16,7 @@ SECRET_FILE_TEXT = "Фото синяков, Оксана Ковальчук, ж
 
 
 @pytest.fixture
-def planted(transactional_db: None, tmp_path, settings):  # type: ignore[no-untyped-def]
+def planted(transactional_db: None, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     created = actions.create_organisation(
         None, name="Svitlo", slug="svitlo", country="UA", languages=["uk"]
@@ -35,7 +35,7 @@ def planted(transactional_db: None, tmp_path, settings):  # type: ignore[no-unty
     }
 
 
-def test_it_stores_no_key_phrase_password_or_file_text_in_the_clear(planted) -> None:  # type: ignore[no-untyped-def]
+def test_it_stores_no_key_phrase_password_or_file_text_in_the_clear(planted) -> None:
     dump = seized()
     assert len(dump) > 10_000  # the dump is real, not empty
     assert b"svitlo" in dump.lower()  # and clear fields are in it, as the threat model says
@@ -48,7 +48,7 @@ def test_it_stores_no_key_phrase_password_or_file_text_in_the_clear(planted) -> 
     assert planted["file"].sha256 in str(planted["file"])  # the hash is what we keep
 
 
-def test_it_finds_a_planted_string_when_one_is_stored_in_the_clear(planted) -> None:  # type: ignore[no-untyped-def]
+def test_it_finds_a_planted_string_when_one_is_stored_in_the_clear(planted) -> None:
     # Proves the scan can fail: the same search finds a value stored unsealed.
     from vigil.accounts.models import Organisation
 
