@@ -1,0 +1,255 @@
+"""The referral funnel: referred -> contacted -> assessed -> admitted -> retained.
+
+Counts come from clear columns of ``Referral`` in one GROUP BY with one
+conditional count per stage (no Python loop over referral rows). Every number
+that leaves this module has passed the statistics disclosure control
+(``vigil.stats.disclosure``), as every other statistic in Vigil:
+
+* each stage column of a breakdown is protected with ``protect_1d`` against its
+  total (small cells hidden, complementary suppression so the column total does
+  not give them away); without a breakdown each stage is a standalone figure;
+* a median is shown only when at least ``threshold`` referrals have the measure.
+
+Known limit (as for linked tables in ``disclosure``): differences between two
+stages of one row are not audited against each other; the stage counts are the
+published cells.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth, TruncQuarter
+from django.utils.translation import gettext_lazy as _
+
+from vigil.incidents import regions
+from vigil.referrals.models import Need, Referral, Route
+from vigil.stats import disclosure
+
+# (code, label, condition): cumulative stages, each a subset of the one before
+# except the two kinds of admission, which split "admitted".
+STAGES: tuple[tuple[str, Any, Q], ...] = (
+    ("referred", _("Referred"), Q()),
+    ("contacted", _("Contacted"), Q(contacted_at__isnull=False)),
+    ("assessed", _("Assessed"), Q(assessed_at__isnull=False)),
+    ("admitted_ost", _("Admitted to OST"), Q(admitted_on__isnull=False, service_kind=Need.OST)),
+    (
+        "admitted_other",
+        _("Admitted to another service"),
+        Q(admitted_on__isnull=False) & ~Q(service_kind=Need.OST),
+    ),
+    ("retained_30", _("Retained at 30 days"), Q(retained_30=True)),
+    ("retained_90", _("Retained at 90 days"), Q(retained_90=True)),
+)
+STAGE_CODES = tuple(code for code, _label, _q in STAGES)
+
+BY_CHOICES = (
+    ("", _("No breakdown")),
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("programme", _("Programme")),
+    ("route", _("Route")),
+    ("district", _("District")),
+)
+
+
+@dataclass(frozen=True)
+class FunnelFilters:
+    organisation_ids: tuple[int, ...]
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    programme_ids: tuple[int, ...] | None = None  # None: every programme
+    route: str = ""
+
+    def as_audit(self) -> dict[str, Any]:
+        return {
+            "period": [
+                self.date_from.isoformat()[:7] if self.date_from else "",
+                self.date_to.isoformat()[:7] if self.date_to else "",
+            ]
+        }
+
+
+def referrals(filters: FunnelFilters) -> QuerySet[Referral]:
+    qs = Referral.objects.filter(organisation_id__in=filters.organisation_ids)
+    if filters.date_from:
+        qs = qs.filter(referred_on__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(referred_on__lte=filters.date_to)
+    if filters.programme_ids is not None:
+        qs = qs.filter(programme_id__in=filters.programme_ids)
+    if filters.route:
+        qs = qs.filter(route=filters.route)
+    return qs
+
+
+def _group_columns(by: Sequence[str]) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for dim in by:
+        if dim == "month":
+            columns["g_month"] = TruncMonth("referred_on")
+        elif dim == "quarter":
+            columns["g_quarter"] = TruncQuarter("referred_on")
+        elif dim == "programme":
+            columns["g_programme"] = "programme_id"
+            columns["g_programme_name"] = "programme__name"
+        elif dim == "route":
+            columns["g_route"] = "route"
+        elif dim == "district":
+            columns["g_region"] = "region"
+            columns["g_district"] = "district"
+        else:
+            raise ValueError(f"unknown breakdown {dim!r}")
+    return columns
+
+
+def stage_measures() -> dict[str, Count]:
+    return {code: Count("pk", filter=q) if q else Count("pk") for code, _l, q in STAGES}
+
+
+def raw_counts(filters: FunnelFilters, by: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """One row per group with a count per stage (raw: this module and tests only)."""
+    columns = _group_columns(by)
+    qs = referrals(filters).order_by()
+    if columns:
+        expressions = {k: v for k, v in columns.items() if not isinstance(v, str)}
+        names = [k for k, v in columns.items() if isinstance(v, str)]
+        qs = qs.annotate(**expressions)
+        values = qs.values(*expressions, **{k: columns[k] for k in names})
+        return list(values.annotate(**stage_measures()))
+    return [qs.aggregate(**stage_measures())]
+
+
+def _period_text(dim: str, day: datetime.date | datetime.datetime) -> str:
+    if dim == "month":
+        return f"{day.year}-{day.month:02d}"
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def _key_of(row: dict[str, Any], by: Sequence[str]) -> tuple[tuple[Any, str], ...]:
+    parts: list[tuple[Any, str]] = []
+    for dim in by:
+        if dim in ("month", "quarter"):
+            day = row[f"g_{dim}"]
+            if isinstance(day, datetime.datetime):
+                day = day.date()
+            parts.append((day, _period_text(dim, day)))
+        elif dim == "programme":
+            parts.append((row["g_programme"], row["g_programme_name"]))
+        elif dim == "route":
+            parts.append((row["g_route"], str(Route(row["g_route"]).label)))
+        else:
+            region = regions.all_regions().get(row["g_region"])
+            name = region.name if region else row["g_region"]
+            text = f"{name}: {row['g_district']}" if row["g_district"] else name
+            parts.append(((row["g_region"], row["g_district"]), text))
+    return tuple(parts)
+
+
+@dataclass
+class FunnelRow:
+    code: str
+    label: str
+    counts: list[int | None]
+    shares: list[float | None] = field(default_factory=list)  # % of referred, when both shown
+
+
+@dataclass
+class Funnel:
+    stages: list[tuple[str, str]]
+    by: tuple[str, ...]
+    total: FunnelRow
+    rows: list[FunnelRow]
+    threshold: int
+    median_arrival_minutes: float | None
+    median_admission_days: float | None
+    hidden_count: int
+
+    def header(self) -> list[str]:
+        return [str(_("Group")), *[label for _c, label in self.stages]]
+
+    def records(self) -> list[list[Any]]:
+        return [[r.label, *r.counts] for r in [*self.rows, self.total]]
+
+
+def _shares(counts: list[int | None]) -> list[float | None]:
+    base = counts[0]
+    return [
+        None if (c is None or not base) else round(100 * c / base, 1)  # base None or 0
+        for c in counts
+    ]
+
+
+def _median(values: Iterable[float], threshold: int) -> float | None:
+    data = list(values)
+    if len(data) < threshold or not data:
+        return None
+    middle = statistics.median(data)
+    return round(middle, 1)
+
+
+def medians(filters: FunnelFilters, threshold: int) -> tuple[float | None, float | None]:
+    """Median call-to-arrival (minutes) and referral-to-admission (days)."""
+    qs = referrals(filters).order_by()
+    arrivals = (
+        (arrived - called).total_seconds() / 60
+        for called, arrived in qs.filter(arrived_at__isnull=False).values_list(
+            "created_at", "arrived_at"
+        )
+    )
+    admissions = (
+        (admitted - referred).days
+        for referred, admitted in qs.filter(admitted_on__isnull=False).values_list(
+            "referred_on", "admitted_on"
+        )
+    )
+    return _median(arrivals, threshold), _median(admissions, threshold)
+
+
+def funnel(filters: FunnelFilters, by: Sequence[str] = (), threshold: int | None = None) -> Funnel:
+    """The protected funnel, overall and (optionally) by one or more breakdowns."""
+    t = disclosure.min_cell() if threshold is None else threshold
+    stages = [(code, str(label)) for code, label, _q in STAGES]
+    raw = raw_counts(filters, by) if by else []
+    totals = (
+        [sum(row[code] for row in raw) for code in STAGE_CODES]
+        if by
+        else [raw_counts(filters)[0][code] or 0 for code in STAGE_CODES]
+    )
+    grouped: dict[tuple[tuple[Any, str], ...], list[int]] = defaultdict(lambda: [0] * len(STAGES))
+    for row in raw:
+        bucket = grouped[_key_of(row, by)]
+        for j, code in enumerate(STAGE_CODES):
+            bucket[j] += row[code]
+    keys = sorted(grouped, key=lambda k: tuple(str(part[0]) for part in k))
+    hidden = 0
+    if keys:
+        columns = [
+            disclosure.protect_1d([grouped[k][j] for k in keys], totals[j], t)
+            for j in range(len(STAGES))
+        ]
+        rows = [
+            FunnelRow(
+                "|".join(str(part[0]) for part in key),
+                " · ".join(part[1] for part in key),
+                [columns[j].cells[i] for j in range(len(STAGES))],
+            )
+            for i, key in enumerate(keys)
+        ]
+        total_counts = [columns[j].total for j in range(len(STAGES))]
+    else:
+        rows = []
+        total_counts = [disclosure.safe_value(n, t) for n in totals]
+    for row in rows:
+        row.shares = _shares(row.counts)
+        hidden += sum(c is None for c in row.counts)
+    hidden += sum(c is None for c in total_counts)
+    total = FunnelRow("", str(_("Total")), total_counts, _shares(total_counts))
+    arrival, admission = medians(filters, t)
+    return Funnel(stages, tuple(by), total, rows, t, arrival, admission, hidden)
