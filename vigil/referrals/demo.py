@@ -186,7 +186,7 @@ def create_demo_programmes(slug: str = "svitlo") -> int:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or Programme.objects.filter(organisation=organisation).exists():
         return 0
-    rng = random.Random(2010)
+    rng = random.Random(2010)  # noqa: S311 - reproducible demo data, not a secret
     people = (_member(organisation, Role.POLICE_LIAISON), _member(organisation, Role.REFERRAL))
     with transaction.atomic():
         services, unit = _setting(organisation)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import URLPattern, reverse
 
 from vigil.conftest import World
@@ -61,7 +60,7 @@ def test_it_gives_a_random_code_on_a_card_that_says_only_received(
     assert len(referral.code) == 8 and set(referral.code) <= set(CODE_ALPHABET)
     page = client.get("/referrals/police/received/").content.decode()
     assert f"{referral.code[:4]} {referral.code[4:]}" in page
-    assert "/referrals/%d/" % referral.pk not in page
+    assert f"/referrals/{referral.pk}/" not in page
     second = submit(client, programme)
     assert second.code != referral.code
     assert referral.created_by == world["police_liaison"].user
