@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import gettext_lazy as _
 
@@ -118,11 +118,9 @@ def raw_counts(filters: FunnelFilters, by: Sequence[str] = ()) -> list[dict[str,
     columns = _group_columns(by)
     qs = referrals(filters).order_by()
     if columns:
-        expressions = {k: v for k, v in columns.items() if not isinstance(v, str)}
-        names = [k for k, v in columns.items() if isinstance(v, str)]
-        qs = qs.annotate(**expressions)
-        values = qs.values(*expressions, **{k: columns[k] for k in names})
-        return list(values.annotate(**stage_measures()))
+        expressions = {k: F(v) if isinstance(v, str) else v for k, v in columns.items()}
+        grouped = qs.annotate(**expressions).values(*expressions)
+        return list(grouped.annotate(**stage_measures()))
     return [qs.aggregate(**stage_measures())]
 
 
