@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
@@ -113,7 +114,7 @@ def submit_referral(
     """A new referral. Written with the organisation's public key only: the police
     side holds no key and enters nothing that identifies the person."""
     if route not in programme.routes:
-        raise StepError("this programme does not accept that route")
+        raise StepError(_("This programme does not accept that route."))
     organisation = programme.organisation
     for _attempt in range(5):
         try:
@@ -161,14 +162,14 @@ def claim(*, acting_user: User, referral: Referral) -> None:
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.claimed_at is not None:
-            raise StepError("already claimed")
+            raise StepError(_("Another worker has already taken this referral."))
         referral.claimed_by, referral.claimed_at = acting_user, timezone.now()
         _step(acting_user, referral, "referral.claim", ["claimed_by", "claimed_at"])
 
 
 def record_arrival(*, acting_user: User, referral: Referral) -> None:
     if referral.arrived_at is not None:
-        raise StepError("arrival already recorded")
+        raise StepError(_("Arrival is already recorded."))
     with transaction.atomic():
         referral.arrived_at = timezone.now()
         if referral.claimed_at is None:
@@ -185,7 +186,7 @@ def record_arrival(*, acting_user: User, referral: Referral) -> None:
 
 def record_contact(*, acting_user: User, referral: Referral) -> None:
     if referral.contacted_at is not None:
-        raise StepError("first contact already recorded")
+        raise StepError(_("First contact is already recorded."))
     with transaction.atomic():
         referral.contacted_at = timezone.now()
         _step(acting_user, referral, "referral.contact", ["contacted_at"])
@@ -199,7 +200,7 @@ def record_assessment(
     *, acting_user: User, referral: Referral, key: bytes, needs: list[str], notes: str
 ) -> None:
     if referral.contacted_at is None:
-        raise StepError("record the first contact before the assessment")
+        raise StepError(_("Record the first contact before the assessment."))
     with transaction.atomic():
         data = _sealed(referral, key)
         data["notes"] = notes.strip()
@@ -289,9 +290,9 @@ def refer_to_service(
 
 def record_admission(*, acting_user: User, referral: Referral, on: datetime.date) -> None:
     if referral.service_id is None or referral.service_referred_on is None:
-        raise StepError("choose the service first")
+        raise StepError(_("Record the referral to a service first."))
     if on < referral.service_referred_on:
-        raise StepError("admission before the referral to the service")
+        raise StepError(_("Admission cannot come before the referral to the service."))
     with transaction.atomic():
         referral.admitted_on = on
         _step(acting_user, referral, "referral.admitted", ["admitted_on"])
@@ -303,7 +304,7 @@ def record_retention(
     if day not in FOLLOW_UP_DAYS:
         raise ValueError("unknown follow-up")
     if referral.admitted_on is None:
-        raise StepError("retention is counted from admission")
+        raise StepError(_("Retention is counted from admission: record it first."))
     with transaction.atomic():
         setattr(referral, f"retained_{day}", retained)
         setattr(referral, f"source_{day}", source)
@@ -320,7 +321,7 @@ def record_retention(
 
 def close(*, acting_user: User, referral: Referral, reason: str, on: datetime.date) -> None:
     if referral.closed_on is not None:
-        raise StepError("already closed")
+        raise StepError(_("This referral is already closed."))
     with transaction.atomic():
         referral.closed_on, referral.close_reason = on, reason
         _step(acting_user, referral, "referral.close", ["closed_on", "close_reason"], reason=reason)
