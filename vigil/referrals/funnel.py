@@ -18,17 +18,16 @@ published cells.
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DateField, F, Func, Q, QuerySet
+from django.db.models import Count, DateField, F, Func, IntegerField, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from vigil.incidents import regions
-from vigil.referrals.models import Need, Referral, Route
+from vigil.referrals.models import Need, Programme, Referral, Route
 from vigil.stats import disclosure
 
 # (code, label, condition): cumulative stages, each a subset of the one before
@@ -112,7 +111,6 @@ def _group_columns(by: Sequence[str]) -> dict[str, Any]:
             columns[f"g_{dim}"] = MonthOf("referred_on")
         elif dim == "programme":
             columns["g_programme"] = "programme_id"
-            columns["g_programme_name"] = "programme__name"
         elif dim == "route":
             columns["g_route"] = "route"
         elif dim == "district":
@@ -138,13 +136,20 @@ def raw_counts(filters: FunnelFilters, by: Sequence[str] = ()) -> list[dict[str,
     return [qs.aggregate(**stage_measures())]
 
 
+def _programme_names(raw: list[dict[str, Any]]) -> dict[int, str]:
+    ids = {row["g_programme"] for row in raw}
+    return dict(Programme.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 def _period_text(dim: str, day: datetime.date | datetime.datetime) -> str:
     if dim == "month":
         return f"{day.year}-{day.month:02d}"
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _key_of(row: dict[str, Any], by: Sequence[str]) -> tuple[tuple[Any, str], ...]:
+def _key_of(
+    row: dict[str, Any], by: Sequence[str], names: dict[int, str]
+) -> tuple[tuple[Any, str], ...]:
     parts: list[tuple[Any, str]] = []
     for dim in by:
         if dim in ("month", "quarter"):
@@ -155,7 +160,7 @@ def _key_of(row: dict[str, Any], by: Sequence[str]) -> tuple[tuple[Any, str], ..
                 day = day.replace(month=(day.month - 1) // 3 * 3 + 1)
             parts.append((day, _period_text(dim, day)))
         elif dim == "programme":
-            parts.append((row["g_programme"], row["g_programme_name"]))
+            parts.append((row["g_programme"], names.get(row["g_programme"], "")))
         elif dim == "route":
             parts.append((row["g_route"], str(Route(row["g_route"]).label)))
         else:
@@ -200,30 +205,76 @@ def _shares(counts: list[int | None]) -> list[float | None]:
     ]
 
 
-def _median(values: Iterable[float], threshold: int) -> float | None:
-    data = list(values)
-    if len(data) < threshold or not data:
+class MinutesBetween(Func):
+    """Whole minutes from the first timestamp to the second, in the database."""
+
+    template = "FLOOR(EXTRACT(EPOCH FROM (%(expressions)s)) / 60)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        end, start = self.get_source_expressions()
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        minutes = f"CAST((julianday({end_sql}) - julianday({start_sql})) * 1440 AS INTEGER)"
+        return minutes, (*end_params, *start_params)
+
+
+class DaysBetween(Func):
+    """Whole days from the first date to the second, in the database."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        end, start = self.get_source_expressions()
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        days = f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)"
+        return days, (*end_params, *start_params)
+
+
+def _histogram_median(histogram: dict[int, int], threshold: int) -> float | None:
+    """Median from (value, count) pairs; None below the threshold (a disclosure rule)."""
+    n = sum(histogram.values())
+    if n == 0 or n < threshold:
         return None
-    middle = statistics.median(data)
-    return round(middle, 1)
+    ordered = sorted(histogram.items())
+
+    def nth(k: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > k:
+                return value
+        return ordered[-1][0]
+
+    return round((nth((n - 1) // 2) + nth(n // 2)) / 2, 1)
+
+
+def _histogram(qs: QuerySet[Referral], measure: Func) -> dict[int, int]:
+    rows = qs.annotate(d=measure).values("d").annotate(n=Count("pk")).values_list("d", "n")
+    return {int(d): n for d, n in rows if d is not None}
 
 
 def medians(filters: FunnelFilters, threshold: int) -> tuple[float | None, float | None]:
-    """Median call-to-arrival (minutes) and referral-to-admission (days)."""
+    """Median call-to-arrival (minutes) and referral-to-admission (days), grouped in SQL
+    by value so that only a histogram, never a row per referral, reaches Python."""
     qs = referrals(filters).order_by()
-    arrivals = (
-        (arrived - called).total_seconds() / 60
-        for called, arrived in qs.filter(arrived_at__isnull=False).values_list(
-            "created_at", "arrived_at"
-        )
+    arrivals = _histogram(
+        qs.filter(arrived_at__isnull=False), MinutesBetween("created_at", "arrived_at")
     )
-    admissions = (
-        (admitted - referred).days
-        for referred, admitted in qs.filter(admitted_on__isnull=False).values_list(
-            "referred_on", "admitted_on"
-        )
+    admissions = _histogram(
+        qs.filter(admitted_on__isnull=False), DaysBetween("referred_on", "admitted_on")
     )
-    return _median(arrivals, threshold), _median(admissions, threshold)
+    return _histogram_median(arrivals, threshold), _histogram_median(admissions, threshold)
 
 
 def funnel(
@@ -236,14 +287,12 @@ def funnel(
     t = disclosure.min_cell() if threshold is None else threshold
     stages = [(code, str(label)) for code, label, _q in STAGES]
     raw = raw_counts(filters, by) if by else []
-    totals = (
-        [sum(row[code] for row in raw) for code in STAGE_CODES]
-        if by
-        else [raw_counts(filters)[0][code] or 0 for code in STAGE_CODES]
-    )
+    whole = raw if by else raw_counts(filters)
+    totals = [sum(row[code] or 0 for row in whole) for code in STAGE_CODES]
     grouped: dict[tuple[tuple[Any, str], ...], list[int]] = defaultdict(lambda: [0] * len(STAGES))
+    names = _programme_names(raw) if "programme" in by else {}
     for row in raw:
-        bucket = grouped[_key_of(row, by)]
+        bucket = grouped[_key_of(row, by, names)]
         for j, code in enumerate(STAGE_CODES):
             bucket[j] += row[code]
     keys = sorted(grouped, key=lambda k: tuple(str(part[0]) for part in k))
