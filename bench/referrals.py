@@ -13,10 +13,10 @@ one GROUP BY with a conditional count per stage, the merge of months into
 quarters and the disclosure control: everything the pages and exports do
 except the medians) against one hand-written SQL statement returning the same
 counts, and checks that both give the same totals. Each is run
-``BENCH_REFERRALS_RUNS`` times (default 7) after one warm-up, interleaved (SQL, funnel, SQL, ...); min and
-median are reported, with the ratio of medians (goal: at most 1.5x). The full funnel
-with its two medians (which read one timestamp pair per referral) is timed
-too, for information.
+``BENCH_REFERRALS_RUNS`` times (default 7) after one warm-up, interleaved
+(SQL, funnel, SQL, ...); min and median are reported, with the ratio of
+medians (goal: at most 1.5x). The full funnel with its two medians (two more
+GROUP BY queries returning histograms) is timed too, for information.
 """
 
 from __future__ import annotations
