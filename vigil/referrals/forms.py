@@ -66,7 +66,7 @@ class PoliceReferralForm(forms.Form):
     ) -> None:
         now = timezone.localtime()
         first = programmes.first()
-        initial = kwargs.pop("initial", {}) or {}
+        initial: dict[str, Any] = kwargs.pop("initial", {}) or {}
         initial.setdefault("referred_on", now.date())
         initial.setdefault("referred_hour", now.hour)
         if first is not None:
@@ -74,7 +74,8 @@ class PoliceReferralForm(forms.Form):
             initial.setdefault("region", first.region)
             if len(first.routes) == 1:
                 initial.setdefault("route", first.routes[0])
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes  # type: ignore[attr-defined]
         self.fields["programme"].empty_label = None  # type: ignore[attr-defined]
         self.fields["region"].choices = regions.choices(country)  # type: ignore[attr-defined]

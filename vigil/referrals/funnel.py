@@ -314,9 +314,9 @@ def funnel(
     else:
         rows = []
         total_counts = [disclosure.safe_value(n, t) for n in totals]
-    for row in rows:
-        row.shares = _shares(row.counts)
-        hidden += sum(c is None for c in row.counts)
+    for line in rows:
+        line.shares = _shares(line.counts)
+        hidden += sum(c is None for c in line.counts)
     hidden += sum(c is None for c in total_counts)
     total = FunnelRow("", str(_("Total")), total_counts, _shares(total_counts))
     arrival, admission = medians(filters, t) if with_medians else (None, None)

@@ -35,7 +35,7 @@ def queue(request: HttpRequest) -> dict[str, list[QueueRow]]:
     now = timezone.now()
     open_ = policy.referrals_for(request).filter(closed_on__isnull=True).select_related("programme")
     new = open_.filter(claimed_at__isnull=True).order_by("created_at", "pk")
-    mine = open_.filter(claimed_by=request.user, admitted_on__isnull=True).order_by(
+    mine = open_.filter(claimed_by_id=request.user.pk, admitted_on__isnull=True).order_by(
         "created_at", "pk"
     )
     return {

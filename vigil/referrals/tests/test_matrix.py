@@ -84,5 +84,9 @@ def test_it_matches_the_referral_role_matrix(world: World, programme: Programme)
         world["caseworker"].user, world.org, None, pseudonym="Matrix"
     )
     case = case_actions.open_case(world["caseworker"].user, person).case
-    targets = {"referral": referral.pk, "case": case.pk, "programme": programme.pk}
+    targets: dict[str, object] = {
+        "referral": referral.pk,
+        "case": case.pk,
+        "programme": programme.pk,
+    }
     assert run_matrix(world, ROWS, lambda: targets) == []

@@ -99,7 +99,7 @@ def _admitted(world: World, programme: Programme, admitted: datetime.date) -> Re
 def run() -> int:
     result = send_follow_up_reminders.enqueue()
     assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
-    return int(result.return_value)
+    return int(result.return_value or 0)
 
 
 def test_it_reminds_the_worker_once_when_a_follow_up_falls_due(
