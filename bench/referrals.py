@@ -124,6 +124,7 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
             "funnel() min",
             "funnel() median",
             "ratio (medians)",
+            "ratio (mins)",
             "with medians, median",
         ],
         note=(
@@ -140,6 +141,7 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
             _ms(case["orm"]["min"]),
             _ms(case["orm"]["median"]),
             common.fmt_ratio(case["ratio"]),
+            common.fmt_ratio(case["orm"]["min"] / case["sql"]["min"]),
             _ms(case["full"]["median"]),
         )
     report.tables.append(table)
