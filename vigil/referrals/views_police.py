@@ -5,8 +5,10 @@ other referral URL answers 403 to this role.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil import policy
@@ -21,7 +23,9 @@ CARD_KEY = "referral_card"
 @require_http_methods(GET_POST)
 @policy.staff_view(Perm.REFERRAL_SUBMIT)
 def new(request: HttpRequest) -> HttpResponse:
-    programmes = policy.referrer_programmes_for(request)
+    today = timezone.localdate()
+    running = Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    programmes = policy.referrer_programmes_for(request).filter(running, starts_on__lte=today)
     membership = acting_membership(request)
     form = PoliceReferralForm(
         form_data(request), programmes=programmes, country=membership.organisation.country

@@ -86,7 +86,7 @@ def test_it_refuses_a_liaison_who_is_not_a_referrer_of_the_programme(
     programme.referrers.clear()
     client = signed_in("police_liaison")
     response = client.get("/referrals/police/new/")
-    assert "not part of any diversion programme" in response.content.decode()
+    assert "not part of any diversion programme running today" in response.content.decode()
     client.post("/referrals/police/new/", {"programme": programme.pk, **police_post()})
     assert not Referral.objects.exists()
 
