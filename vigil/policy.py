@@ -25,6 +25,7 @@ from vigil.cases.models import Case
 from vigil.incidents.models import Event, Person
 from vigil.intake.models import Submission
 from vigil.lib.requests import as_staff
+from vigil.referrals.models import HealthService, PoliceUnit, Programme, Referral
 from vigil.vault.session import Vault
 from vigil.vocab.models import Term
 
@@ -61,6 +62,12 @@ class Perm(StrEnum):
     ACCOUNTABILITY_FIGURES = "accountability_figures"
     # matching: the counsel is a capacity (NetworkCounsel), not a role
     MATCHING_COUNSEL = "matching_counsel"
+    # --- referrals ---
+    REFERRAL_SUBMIT = "referral_submit"
+    POLICE_FUNNEL = "police_funnel"
+    REFERRAL_WORK = "referral_work"
+    PROGRAMME_MANAGE = "programme_manage"
+    REFERRAL_FUNNEL = "referral_funnel"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -99,12 +106,21 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.ACCOUNTABILITY_FIGURES: frozenset({R.COORDINATOR, R.LAWYER, R.ANALYST}),
     # matching: roles that may hold a NetworkCounsel capacity; the record decides.
     Perm.MATCHING_COUNSEL: frozenset({R.COORDINATOR, R.LAWYER}),
+    # --- referrals: the police side submits and sees aggregates, nothing else ---
+    Perm.REFERRAL_SUBMIT: frozenset({R.POLICE_LIAISON}),
+    Perm.POLICE_FUNNEL: frozenset({R.POLICE_LIAISON}),
+    Perm.REFERRAL_WORK: frozenset({R.COORDINATOR, R.REFERRAL}),
+    Perm.PROGRAMME_MANAGE: frozenset({R.COORDINATOR}),
+    Perm.REFERRAL_FUNNEL: frozenset({R.COORDINATOR, R.ANALYST, R.REFERRAL}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
 _SEE_ALL_INCIDENTS = _CASE_TEAM
 
 # Roles whose members receive the organisation key: they read sealed content.
+# The referral worker links referrals to people (a sealed-data screen), so she
+# holds it; police liaison, analyst and network analyst see no sealed data and
+# hold none (docs/threat-model.md, "Who holds the organisation key").
 KEY_HOLDING_ROLES: frozenset[str] = frozenset(
     {R.COORDINATOR, R.CASEWORKER, R.LAWYER, R.HOTLINE, R.REFERRAL}
 )
@@ -371,3 +387,69 @@ def members_needing_keys(organisation_id: int) -> QuerySet[Membership]:
     return Membership.objects.filter(
         organisation_id=organisation_id, is_active=True, role__in=KEY_HOLDING_ROLES
     )
+
+
+# --- referrals ------------------------------------------------------------------
+
+
+def programmes_for(request: HttpRequest, perm: Perm = Perm.PROGRAMME_MANAGE) -> QuerySet[Programme]:
+    membership = _membership(request, perm)
+    return Programme.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_programme_for_user(
+    request: HttpRequest, pk: int, perm: Perm = Perm.PROGRAMME_MANAGE
+) -> Programme:
+    try:
+        return programmes_for(request, perm).get(pk=pk)
+    except Programme.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def referrer_programmes_for(
+    request: HttpRequest, perm: Perm = Perm.REFERRAL_SUBMIT
+) -> QuerySet[Programme]:
+    """Programmes of her organisation that list this police account as a referrer."""
+    membership = _membership(request, perm)
+    return Programme.objects.filter(
+        organisation_id=membership.organisation_id, referrers=membership.user_id
+    )
+
+
+def police_units_for(request: HttpRequest) -> QuerySet[PoliceUnit]:
+    membership = _membership(request, Perm.PROGRAMME_MANAGE)
+    return PoliceUnit.objects.filter(organisation_id=membership.organisation_id)
+
+
+def health_services_for(
+    request: HttpRequest, perm: Perm = Perm.REFERRAL_WORK
+) -> QuerySet[HealthService]:
+    membership = _membership(request, perm)
+    return HealthService.objects.filter(organisation_id=membership.organisation_id)
+
+
+def referrals_for(request: HttpRequest, perm: Perm = Perm.REFERRAL_WORK) -> QuerySet[Referral]:
+    """Referrals a worker handles. The police side never reaches this (403)."""
+    membership = _membership(request, perm)
+    return Referral.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_referral_for_user(
+    request: HttpRequest, pk: int, perm: Perm = Perm.REFERRAL_WORK
+) -> Referral:
+    try:
+        return referrals_for(request, perm).select_related("organisation", "programme").get(pk=pk)
+    except Referral.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def referral_people_for(request: HttpRequest) -> QuerySet[Person]:
+    """People a referral worker may link a referral to: her organisation's, found
+    only through exact blind-index matches (the page never lists them all)."""
+    membership = _membership(request, Perm.REFERRAL_WORK)
+    return Person.objects.filter(organisation_id=membership.organisation_id)
+
+
+def referral_index_key(request: HttpRequest) -> bytes:
+    membership = _membership(request, Perm.REFERRAL_WORK)
+    return as_staff(request).vault.index_key(membership.organisation_id)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "vigil.stats",
     "vigil.complaints",
     "vigil.matching",
+    "vigil.referrals",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,12 @@ NAVIGATION = [
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
+    # referrals
+    (Perm.REFERRAL_SUBMIT, "referrals:police_new", _("New referral")),
+    (Perm.POLICE_FUNNEL, "referrals:police_figures", _("Referral figures")),
+    (Perm.REFERRAL_WORK, "referrals:queue", _("Referrals")),
+    (Perm.REFERRAL_FUNNEL, "referrals:funnel", _("Referral funnel")),
+    (Perm.PROGRAMME_MANAGE, "referrals:programmes", _("Diversion programmes")),
 ]
 
 

@@ -353,6 +353,11 @@ def collect(spec: ReportSpec, progress: Progress) -> Content:
     ]
     if complaints is not None:
         sections.append(complaints)
+    from vigil.referrals.report import funnel_section  # referrals: the diversion funnel
+
+    referral_funnel = funnel_section(spec, w)
+    if referral_funnel is not None:
+        sections.append(referral_funnel)
     sections.append(Section(w["method"], paragraphs=_notes(spec, w, threshold)))
     return Content(
         spec.language,

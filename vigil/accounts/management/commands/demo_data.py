@@ -32,6 +32,9 @@ class Command(BaseCommand):
         from vigil.stats.demo import create_demo_network
 
         network = create_demo_network()
+        from vigil.referrals.demo import create_demo_programmes
+
+        referrals = create_demo_programmes()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -57,6 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Both demo organisations share figures in the network “{network.name}”."
             )
+        self.stdout.write(f"{referrals} demo diversion referral(s) in two programmes")
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
