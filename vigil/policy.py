@@ -453,3 +453,17 @@ def referral_people_for(request: HttpRequest) -> QuerySet[Person]:
 def referral_index_key(request: HttpRequest) -> bytes:
     membership = _membership(request, Perm.REFERRAL_WORK)
     return as_staff(request).vault.index_key(membership.organisation_id)
+
+
+def referral_workers(organisation_id: int) -> QuerySet[Membership]:
+    """Active referral workers: who may be on call for a programme."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role=R.REFERRAL
+    )
+
+
+def police_referrers(organisation_id: int) -> QuerySet[Membership]:
+    """Active police liaison accounts: who may refer for a programme."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role=R.POLICE_LIAISON
+    )

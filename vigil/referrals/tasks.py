@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from vigil.accounts.models import Role, User
+from vigil import policy
+from vigil.accounts.models import User
 from vigil.audit.log import record
 from vigil.referrals.models import FOLLOW_UP_DAYS, Referral
 
@@ -29,12 +30,8 @@ def _link() -> str:
 
 def on_call_recipients(referral: Referral) -> list[User]:
     """The programme's on-call worker, else every active referral worker of the organisation."""
-    workers = User.objects.filter(
-        is_active=True,
-        memberships__organisation_id=referral.organisation_id,
-        memberships__role=Role.REFERRAL,
-        memberships__is_active=True,
-    ).exclude(email="")
+    on_duty = policy.referral_workers(referral.organisation_id).values("user_id")
+    workers = User.objects.filter(is_active=True, pk__in=on_duty).exclude(email="")
     on_call = referral.programme.on_call_id
     if on_call is not None and workers.filter(pk=on_call).exists():
         return list(workers.filter(pk=on_call))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil import policy
-from vigil.accounts.models import Membership, Role, User
+from vigil.accounts.models import User
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
 from vigil.referrals import actions, reads
@@ -323,12 +323,8 @@ def from_case(request: HttpRequest, pk: int) -> HttpResponse:
 # --- programmes (coordinator) ----------------------------------------------------------------
 
 
-def _members(membership: Membership, role: str) -> Any:
-    return User.objects.filter(
-        memberships__organisation_id=membership.organisation_id,
-        memberships__role=role,
-        memberships__is_active=True,
-    ).order_by("username")
+def _members(members: Any) -> Any:
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("username")
 
 
 def _programme_form(request: HttpRequest, **kwargs: Any) -> ProgrammeForm:
@@ -338,8 +334,8 @@ def _programme_form(request: HttpRequest, **kwargs: Any) -> ProgrammeForm:
         country=membership.organisation.country,
         units=policy.police_units_for(request),
         services=policy.health_services_for(request, Perm.PROGRAMME_MANAGE),
-        police=_members(membership, Role.POLICE_LIAISON),
-        workers=_members(membership, Role.REFERRAL),
+        police=_members(policy.police_referrers(membership.organisation_id)),
+        workers=_members(policy.referral_workers(membership.organisation_id)),
         **kwargs,
     )
 
