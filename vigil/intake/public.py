@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.accounts.models import Organisation
 from vigil.incidents import evidence, regions
+from vigil.cases import consent as consent_ladder
 from vigil.intake import abuse, actions, choices, receipts
 from vigil.intake.forms import (
     STEP_NAMES,
@@ -211,7 +212,16 @@ def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
         ),
         (
             _("Your choices"),
-            "; ".join(choices.label_of(choices.CONSENTS, k) for k in consent.get("consents", [])),
+            "; ".join(
+                choices.label_of(choices.CONSENTS + choices.LEGACY_CONSENTS, k)
+                for k in consent.get("consents", [])
+            ),
+        ),
+        (
+            _("Warning others and the police"),
+            consent_ladder.level_label(consent["consent_level"])
+            if consent.get("consent_level")
+            else "",
         ),
         (
             _("Contact"),
