@@ -29,6 +29,10 @@ NAVIGATION = [
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
+    (Perm.ALERT_VIEW, "alerts:list", _("Alerts")),
+    (Perm.ALERT_MEMBER_PAGE, "alerts:members", _("Members' page")),
+    (Perm.SUBSCRIBERS_MANAGE, "alerts:subscribers", _("Alert members")),
+    (Perm.POLICE_REQUESTS, "alerts:police_requests", _("Police requests")),
 ]
 
 
