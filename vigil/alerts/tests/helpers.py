@@ -54,7 +54,7 @@ class Source:
 
 def make_source(
     world: World, *, alert_consent: bool = True, police_consent: bool = False,
-    other: bool = False, start: datetime.date = EXACT_DATE,
+    other: bool = False, start: datetime.date = EXACT_DATE, statistics: bool = False,
 ) -> Source:
     persona = (world.others if other else world.people)["caseworker"]
     user, org = persona.user, persona.organisation
@@ -87,6 +87,8 @@ def make_source(
         )
     elif police_consent:
         raise ValueError("the ladder has no police sharing without an alert")
+    if statistics:
+        consent.record_consent(user, victim, "statistics", True)
     return Source(new.event, new.key, victim)
 
 
