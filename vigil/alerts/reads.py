@@ -115,7 +115,7 @@ def subscriber_rows(request: HttpRequest) -> list[SubscriberRow]:
 def recipients(request: HttpRequest, alert: Alert) -> list[dict[str, str]]:
     """Who gets this alert by email or SMS: active members of its region (or of all)."""
     found = []
-    members = policy.subscribers_for(request).filter(
+    members = policy.subscribers_for(request, policy.Perm.ALERT_SEND).filter(
         active=True, channel__in=[Channel.EMAIL, Channel.SMS]
     )
     for subscriber in members:
