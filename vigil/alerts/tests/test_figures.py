@@ -53,3 +53,4 @@ def test_it_adds_the_section_to_the_advocacy_report(world: World) -> None:
         content = report.collect(spec, lambda done, total: None)
     headings = [s.heading for s in content.sections]
     assert any("Ugly Mugs" in h for h in headings), headings
+

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        from vigil.alerts.demo import create_demo_alerts
+
+        alerts = create_demo_alerts()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -50,6 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\n{reports} demo report(s) added to the inbox; the public form is at /report/"
         )
+        self.stdout.write(f"{alerts} demo alert(s) published; members read them at /members/")
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
