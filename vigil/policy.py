@@ -331,9 +331,7 @@ def can_approve_police_identifier(membership: Membership | None) -> bool:
     return can(membership, Perm.ALERT_POLICE_IDENTIFIER)
 
 
-def subscribers_for(
-    request: HttpRequest, perm: Perm = Perm.SUBSCRIBERS_MANAGE
-) -> QuerySet[Any]:
+def subscribers_for(request: HttpRequest, perm: Perm = Perm.SUBSCRIBERS_MANAGE) -> QuerySet[Any]:
     """Members of the alerts; ``ALERT_SEND`` reads them to send (contacts stay sealed)."""
     from vigil.alerts.models import Subscriber
 

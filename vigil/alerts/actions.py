@@ -115,7 +115,10 @@ def create_alert(
             alert=alert, from_status="", to_status=AlertStatus.DRAFT, changed_by=acting_user
         )
         record(
-            acting_user, "alert.create", organisation=organisation, target=alert,
+            acting_user,
+            "alert.create",
+            organisation=organisation,
+            target=alert,
             source_kind=source_kind,
         )
     return NewAlert(alert, key)
@@ -153,26 +156,40 @@ def update_alert(
         alert.act_types.set(act_types)
         alert.methods.set(methods)
         record(
-            acting_user, "alert.update", organisation=alert.organisation, target=alert,
+            acting_user,
+            "alert.update",
+            organisation=alert.organisation,
+            target=alert,
             languages=sorted(k for k, v in content["texts"].items() if v),
             identifiers=len(clean_ids),
         )
 
 
-def _move(acting_user: User | None, alert: Alert, to_status: str, event: str, **detail: Any) -> None:
+def _move(
+    acting_user: User | None, alert: Alert, to_status: str, event: str, **detail: Any
+) -> None:
     from_status = alert.status
     if not transitions.allowed(from_status, to_status):
-        raise AlertError(_("This alert cannot move from %(a)s to %(b)s.") % {
-            "a": AlertStatus(from_status).label, "b": AlertStatus(to_status).label,
-        })
+        raise AlertError(
+            _("This alert cannot move from %(a)s to %(b)s.")
+            % {
+                "a": AlertStatus(from_status).label,
+                "b": AlertStatus(to_status).label,
+            }
+        )
     alert.status = to_status
     alert.save()
     AlertStatusChange.objects.create(
         alert=alert, from_status=from_status, to_status=to_status, changed_by=acting_user
     )
     record(
-        acting_user, event, organisation=alert.organisation, target=alert,
-        from_status=from_status, to_status=to_status, **detail,
+        acting_user,
+        event,
+        organisation=alert.organisation,
+        target=alert,
+        from_status=from_status,
+        to_status=to_status,
+        **detail,
     )
 
 
@@ -182,13 +199,16 @@ def submit(acting_user: User, alert: Alert, key: bytes, secrets_: sanitise.Secre
     texts = content.get("texts", {})
     missing = [lang for lang in LANGUAGES if not texts.get(lang)]
     if missing:
-        raise AlertError(_("Write the description in every language: %(langs)s.") % {
-            "langs": ", ".join(missing)})
+        raise AlertError(
+            _("Write the description in every language: %(langs)s.") % {"langs": ", ".join(missing)}
+        )
     others = [i["value"] for i in content.get("identifiers", [])]
     leaked = sanitise.leaks([*texts.values(), *others], secrets_)
     if leaked:
-        raise AlertError(_("The alert repeats %(what)s from the report. Rewrite it.") % {
-            "what": ", ".join(str(sanitise.KINDS[k]) for k in leaked)})
+        raise AlertError(
+            _("The alert repeats %(what)s from the report. Rewrite it.")
+            % {"what": ", ".join(str(sanitise.KINDS[k]) for k in leaked)}
+        )
     with transaction.atomic():
         alert.checklist = {}
         alert.approved_by = None
@@ -231,7 +251,10 @@ def approve(
         alert.checklist = {item: True for item, _label in transitions.CHECKLIST}
         alert.approved_by = acting_user
         _move(
-            acting_user, alert, AlertStatus.APPROVED, "alert.approve",
+            acting_user,
+            alert,
+            AlertStatus.APPROVED,
+            "alert.approve",
             police_identifier=alert.has_police_identifier,
         )
 
@@ -287,7 +310,10 @@ def expire_due(today: datetime.date | None = None) -> int:
 def record_source_opened(acting_user: User, alert: Alert, source_kind: str) -> None:
     with transaction.atomic():
         record(
-            acting_user, "alert.open_source", organisation=alert.organisation, target=alert,
+            acting_user,
+            "alert.open_source",
+            organisation=alert.organisation,
+            target=alert,
             source_kind=source_kind,
         )
 
@@ -309,8 +335,12 @@ def enrol(
 ) -> Subscriber:
     with transaction.atomic():
         subscriber = Subscriber(
-            organisation=organisation, group=group, channel=channel, region=region,
-            language=language, enrolled_by=acting_user,
+            organisation=organisation,
+            group=group,
+            channel=channel,
+            region=region,
+            language=language,
+            enrolled_by=acting_user,
         )
         key = subscriber.ensure_data_key(organisation)
         subscriber.number = next_number(Subscriber, organisation.pk)
@@ -320,8 +350,12 @@ def enrol(
         subscriber.email_index = keys.email_index(email) if email.strip() else ""
         subscriber.save()
         record(
-            acting_user, "subscriber.enrol", organisation=organisation, target=subscriber,
-            channel=channel, group=group,
+            acting_user,
+            "subscriber.enrol",
+            organisation=organisation,
+            target=subscriber,
+            channel=channel,
+            group=group,
         )
     return subscriber
 
@@ -335,7 +369,9 @@ def deactivate(acting_user: User, subscriber: Subscriber) -> None:
         subscriber.save()
         subscriber.links.all().delete()
         record(
-            acting_user, "subscriber.deactivate", organisation=subscriber.organisation,
+            acting_user,
+            "subscriber.deactivate",
+            organisation=subscriber.organisation,
             target=subscriber,
         )
 
@@ -347,9 +383,11 @@ def _token_hash(token: str) -> str:
 def issue_link(email: str) -> tuple[Subscriber, str] | None:
     """A sign-in token for the active member with this email, or None (said the same way)."""
     index = keys.email_index(email)
-    subscriber = Subscriber.objects.filter(email_index=index, active=True).select_related(
-        "organisation"
-    ).first()
+    subscriber = (
+        Subscriber.objects.filter(email_index=index, active=True)
+        .select_related("organisation")
+        .first()
+    )
     if subscriber is None:
         return None
     token = secrets.token_urlsafe(32)
@@ -410,9 +448,7 @@ def check_identifier(
     return found
 
 
-def prepare_dispatch(
-    acting_user: User, alert: Alert, recipients: list[dict[str, str]]
-) -> Dispatch:
+def prepare_dispatch(acting_user: User, alert: Alert, recipients: list[dict[str, str]]) -> Dispatch:
     """Hand the unsealed recipients to the sending job, encrypted for the worker only.
 
     The task gets the dispatch id, never an address (task arguments are stored in clear).
@@ -430,8 +466,12 @@ def prepare_dispatch(
             sealed_batch=crypto.encrypt_json(keys.dispatch_key(), recipients),
         )
         record(
-            acting_user, "alert.dispatch", organisation=alert.organisation, target=dispatch,
-            alert=alert.pk, recipients=len(recipients),
+            acting_user,
+            "alert.dispatch",
+            organisation=alert.organisation,
+            target=dispatch,
+            alert=alert.pk,
+            recipients=len(recipients),
         )
         transaction.on_commit(lambda: tasks.send_alert.enqueue(dispatch.pk))
     return dispatch
@@ -445,8 +485,12 @@ def record_digest(
 ) -> None:
     with transaction.atomic():
         record(
-            acting_user, "police.digest", organisation=organisation,
-            format=file_format, incidents=incidents, months=months,
+            acting_user,
+            "police.digest",
+            organisation=organisation,
+            format=file_format,
+            incidents=incidents,
+            months=months,
         )
 
 
@@ -468,8 +512,13 @@ def record_link_request(
         row.number = next_number(LinkRequest, organisation.pk)
         row.sealed = sealing.seal_json(
             key,
-            {"partner": partner, "reference": reference, "request": request_text,
-             "event": event_id, "answer": ""},
+            {
+                "partner": partner,
+                "reference": reference,
+                "request": request_text,
+                "event": event_id,
+                "answer": "",
+            },
         )
         row.save()
         record(acting_user, "police.link_request", organisation=organisation, target=row)
@@ -493,8 +542,12 @@ def record_link_decision(
         row.decided_at = timezone.now()
         row.save()
         record(
-            acting_user, "police.link_decision", organisation=row.organisation, target=row,
-            granted=granted, victims=len(people),
+            acting_user,
+            "police.link_decision",
+            organisation=row.organisation,
+            target=row,
+            granted=granted,
+            victims=len(people),
         )
 
 
@@ -509,6 +562,9 @@ def answer_link_request(acting_user: User, row: LinkRequest, key: bytes, *, answ
         row.answered_at = timezone.now()
         row.save()
         record(
-            acting_user, "police.link_answer", organisation=row.organisation, target=row,
+            acting_user,
+            "police.link_answer",
+            organisation=row.organisation,
+            target=row,
             granted=bool(row.decision_granted),
         )

@@ -63,15 +63,28 @@ def _demo_alert(organisation: Organisation) -> int:
     incident_actions.finish_event(caseworker, new.event)
     consent.record_level(caseworker, victim, "alert")
     alert = actions.create_alert(
-        caseworker, organisation, source_kind="event", source_id=new.event.pk, region=region,
-        period_kind="month", day=day, victims=[victim], act_types=[threats],
+        caseworker,
+        organisation,
+        source_kind="event",
+        source_id=new.event.pk,
+        region=region,
+        period_kind="month",
+        day=day,
+        victims=[victim],
+        act_types=[threats],
         perpetrator_type=Term.objects.filter(code="PERP.CLIENT").first(),
     )
     actions.update_alert(
-        caseworker, alert.alert, alert.key, texts=TEXTS,
-        identifiers=[{"kind": "plate", "value": "AA 0000 ZZ"},
-                     {"kind": "other", "value": "dark grey sedan / тёмно-серый седан"}],
-        act_types=[threats], methods=[],
+        caseworker,
+        alert.alert,
+        alert.key,
+        texts=TEXTS,
+        identifiers=[
+            {"kind": "plate", "value": "AA 0000 ZZ"},
+            {"kind": "other", "value": "dark grey sedan / тёмно-серый седан"},
+        ],
+        act_types=[threats],
+        methods=[],
     )
     from vigil.alerts.sanitise import Secrets
 
@@ -79,11 +92,19 @@ def _demo_alert(organisation: Organisation) -> int:
     membership = lawyer.memberships.get(organisation=organisation)  # type: ignore[attr-defined]
     actions.approve(lawyer, membership, alert.alert, alert.key, checklist=CHECKLIST)
     actions.publish(caseworker, alert.alert, alert.key)
-    for channel, email in (("page", f"peer@{organisation.slug}.example.org"),
-                           ("email", f"outreach@{organisation.slug}.example.org")):
+    for channel, email in (
+        ("page", f"peer@{organisation.slug}.example.org"),
+        ("email", f"outreach@{organisation.slug}.example.org"),
+    ):
         actions.enrol(
-            caseworker, organisation, group="peer" if channel == "page" else "outreach",
-            channel=channel, region="", language="ru", name=f"Demo {channel}", email=email,
+            caseworker,
+            organisation,
+            group="peer" if channel == "page" else "outreach",
+            channel=channel,
+            region="",
+            language="ru",
+            name=f"Demo {channel}",
+            email=email,
             phone="",
         )
     return 1

@@ -97,15 +97,25 @@ def find_event(organisation_id: int, reference: str) -> int | None:
 
 def header() -> list[str]:
     return [
-        _("Reference"), _("Month"), _("Region"), _("Place type"),
-        _("Perpetrator type"), _("Acts"), _("Methods"),
+        _("Reference"),
+        _("Month"),
+        _("Region"),
+        _("Place type"),
+        _("Perpetrator type"),
+        _("Acts"),
+        _("Methods"),
     ]
 
 
 def _cells(entry: Entry) -> list[str]:
     return [
-        entry.reference, entry.month, entry.region, entry.place,
-        entry.perpetrators, entry.acts, entry.methods,
+        entry.reference,
+        entry.month,
+        entry.region,
+        entry.place,
+        entry.perpetrators,
+        entry.acts,
+        entry.methods,
     ]
 
 

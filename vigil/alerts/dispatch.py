@@ -75,11 +75,19 @@ def _finish(dispatch: Dispatch, status: str, sent: int, failed: int) -> str:
     """Wipe the batch (the only readable copy of the recipients) and keep the counts."""
     with transaction.atomic():
         Dispatch.objects.filter(pk=dispatch.pk).update(
-            status=status, sent=sent, failed=failed, sealed_batch=None,
+            status=status,
+            sent=sent,
+            failed=failed,
+            sealed_batch=None,
             finished_at=timezone.now(),
         )
         record(
-            None, "alert.dispatch_done", organisation=dispatch.organisation, target=dispatch,
-            alert=dispatch.alert_id, sent=sent, failed=failed,
+            None,
+            "alert.dispatch_done",
+            organisation=dispatch.organisation,
+            target=dispatch,
+            alert=dispatch.alert_id,
+            sent=sent,
+            failed=failed,
         )
     return str(status)

@@ -70,11 +70,13 @@ def figures(
     threshold: int | None = None,
 ) -> AlertFigures:
     orgs = {"organisation_id__in": organisation_ids}
-    published = Alert.objects.filter(**orgs, **_between("published_at", start, end, moment=True)).count()
+    published = Alert.objects.filter(
+        **orgs, **_between("published_at", start, end, moment=True)
+    ).count()
     reached = (
-        Dispatch.objects.filter(**orgs, **_between("created_at", start, end, moment=True)).aggregate(
-            n=Sum("sent")
-        )["n"]
+        Dispatch.objects.filter(
+            **orgs, **_between("created_at", start, end, moment=True)
+        ).aggregate(n=Sum("sent"))["n"]
         or 0
     )
     lookups = CheckerUse.objects.filter(**orgs, **_between("at", start, end, moment=True)).count()
@@ -84,7 +86,9 @@ def figures(
         Line(str(_("Checker lookups")), disclosure.safe_value(lookups, threshold)),
     ]
     events = Event.objects.filter(
-        **orgs, status=EventStatus.RECORDED, stats_consent=True,
+        **orgs,
+        status=EventStatus.RECORDED,
+        stats_consent=True,
         **_between("start_date", start, end),
     )
     counts = dict.fromkeys(consent.LEVEL_VALUES, 0)

@@ -25,7 +25,15 @@ IDENTIFIER_ROWS = 4
 LANGUAGE_NAMES = {"en": _("English"), "ru": _("Russian"), "uk": _("Ukrainian")}
 
 
-class AlertForm(forms.Form):
+class _RegionChoices(forms.Form):
+    def _set_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(name)
+        field.choices = choices
+
+
+class AlertForm(_RegionChoices):
     """The alert's clear fields, its texts per language and the offender's identifiers."""
 
     region = forms.ChoiceField(label=_("Region"))
@@ -44,7 +52,7 @@ class AlertForm(forms.Form):
 
     def __init__(self, *args: Any, organisation_id: int, country: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—"), *regions.choices(country)]
+        self._set_choices("region", [("", "—"), *regions.choices(country)])
         self.fields["perpetrator_type"] = TermChoiceField(
             "perpetrator_type", organisation_id, label=_("Who was it?"), required=False
         )
@@ -83,8 +91,10 @@ class AlertForm(forms.Form):
 
     def identifiers(self) -> list[dict[str, str]]:
         return [
-            {"kind": self.cleaned_data[f"id_kind_{r}"] or IdentifierKind.OTHER,
-             "value": self.cleaned_data[f"id_value_{r}"]}
+            {
+                "kind": self.cleaned_data[f"id_kind_{r}"] or IdentifierKind.OTHER,
+                "value": self.cleaned_data[f"id_value_{r}"],
+            }
             for r in range(IDENTIFIER_ROWS)
         ]
 
@@ -114,13 +124,13 @@ class ApproveForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for item, label in transitions.CHECKLIST:
-            self.fields[item] = forms.BooleanField(label=label, required=False)
+            self.fields[item] = forms.BooleanField(label=str(label), required=False)
 
     def checklist(self) -> dict[str, bool]:
         return {item: bool(self.cleaned_data.get(item)) for item, _l in transitions.CHECKLIST}
 
 
-class SubscriberForm(forms.Form):
+class SubscriberForm(_RegionChoices):
     name = forms.CharField(label=_("Name"), max_length=200, widget=forms.TextInput(attrs=PRIVATE))
     group = forms.ChoiceField(label=_("Member of"), choices=MemberGroup.choices)
     channel = forms.ChoiceField(
@@ -133,7 +143,9 @@ class SubscriberForm(forms.Form):
         widget=forms.EmailInput(attrs=PRIVATE),
     )
     phone = forms.CharField(
-        label=_("Phone for SMS"), required=False, max_length=40,
+        label=_("Phone for SMS"),
+        required=False,
+        max_length=40,
         widget=forms.TextInput(attrs=PRIVATE),
     )
     region = forms.ChoiceField(label=_("Region (empty: every region)"), required=False)
@@ -143,7 +155,7 @@ class SubscriberForm(forms.Form):
 
     def __init__(self, *args: Any, country: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "—"), *regions.choices(country)]
+        self._set_choices("region", [("", "—"), *regions.choices(country)])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -164,9 +176,7 @@ class CheckerForm(forms.Form):
         choices=[(k, IdentifierKind(k).label) for k in CHECKABLE],
         widget=forms.RadioSelect,
     )
-    value = forms.CharField(
-        label=_("Number"), max_length=60, widget=forms.TextInput(attrs=PRIVATE)
-    )
+    value = forms.CharField(label=_("Number"), max_length=60, widget=forms.TextInput(attrs=PRIVATE))
 
 
 class DigestForm(forms.Form):
@@ -202,11 +212,13 @@ class LinkRequestForm(forms.Form):
     partner = forms.CharField(label=_("Who asks"), max_length=200)
     reference = forms.CharField(label=_("Digest reference"), max_length=20)
     request_text = forms.CharField(
-        label=_("What they ask"), max_length=4000,
+        label=_("What they ask"),
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, **PRIVATE}),
     )
     received_at = forms.DateField(
-        label=_("Received on"), initial=timezone.localdate,
+        label=_("Received on"),
+        initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -214,14 +226,17 @@ class LinkRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Her decision"),
-        choices=[("granted", _("She agrees that we link her report")),
-                 ("refused", _("She does not agree"))],
+        choices=[
+            ("granted", _("She agrees that we link her report")),
+            ("refused", _("She does not agree")),
+        ],
         widget=forms.RadioSelect,
     )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("What we answered"), max_length=4000,
+        label=_("What we answered"),
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, **PRIVATE}),
     )

@@ -61,9 +61,7 @@ class Alert(SealedRecord):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     number = models.PositiveIntegerField()
-    status = models.CharField(
-        max_length=16, choices=AlertStatus.choices, default=AlertStatus.DRAFT
-    )
+    status = models.CharField(max_length=16, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
     region = models.CharField(max_length=10, blank=True)
     period_kind = models.CharField(
         max_length=8, choices=PeriodKind.choices, default=PeriodKind.MONTH

@@ -25,9 +25,7 @@ from vigil.policy import Perm
 @policy.staff_view(Perm.ALERT_VIEW)
 def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = (
-        policy.alerts_for(request)
-        .select_related("author", "approved_by")
-        .order_by("-number")[:200]
+        policy.alerts_for(request).select_related("author", "approved_by").order_by("-number")[:200]
     )
     return render(request, "alerts/list.html", {"alerts": alerts})
 
@@ -150,8 +148,10 @@ def _guarded(request: HttpRequest, alert: Alert, move: Any) -> HttpResponse:
     except actions.AlertError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Done: the alert is now %(status)s.") % {
-            "status": alert.get_status_display()})
+        messages.success(
+            request,
+            _("Done: the alert is now %(status)s.") % {"status": alert.get_status_display()},
+        )
     return redirect("alerts:detail", pk=alert.pk)
 
 
@@ -252,6 +252,4 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch = policy.get_dispatch_for_user(request, pk)
     done = dispatch.sent + dispatch.failed
     percent = 100 if not dispatch.total else round(100 * done / dispatch.total)
-    return render(
-        request, "alerts/dispatch.html", {"dispatch": dispatch, "percent": percent}
-    )
+    return render(request, "alerts/dispatch.html", {"dispatch": dispatch, "percent": percent})

@@ -47,15 +47,22 @@ def member_checker(request: HttpRequest) -> HttpResponse:
         user = acting_user(request) if reader.subscriber_id is None else None
         try:
             found = actions.check_identifier(
-                user, reader.organisation_id, reader.who,
-                form.cleaned_data["kind"], form.cleaned_data["value"],
+                user,
+                reader.organisation_id,
+                reader.who,
+                form.cleaned_data["kind"],
+                form.cleaned_data["value"],
             )
         except actions.RateLimited:
             limited = True
         form = CheckerForm()  # the query is not echoed back into the page
     status = 429 if limited else 200
-    context = {"checker": form, "found": found, "limited": limited,
-               "is_subscriber": reader.subscriber_id is not None}
+    context = {
+        "checker": form,
+        "found": found,
+        "limited": limited,
+        "is_subscriber": reader.subscriber_id is not None,
+    }
     return render(request, "alerts/checker.html", context, status=status)
 
 

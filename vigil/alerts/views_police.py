@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil import policy
 from vigil.alerts import actions, digest, reads
@@ -39,7 +39,10 @@ def digest_page(request: HttpRequest) -> HttpResponse:
     else:
         data = digest.render_docx(rows, partner, start, end)
     actions.record_digest(
-        acting_user(request), organisation, file_format=fmt, incidents=len(rows),
+        acting_user(request),
+        organisation,
+        file_format=fmt,
+        incidents=len(rows),
         months=reads.months_between(start, end),
     )
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
@@ -97,7 +100,8 @@ def request_decision(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             actions.record_link_decision(
-                acting_user(request), row,
+                acting_user(request),
+                row,
                 granted=form.cleaned_data["decision"] == "granted",
                 victims=reads.victims_of_event(request, int(data["event"])),
             )
@@ -116,7 +120,9 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Write what was answered."))
     else:
         try:
-            actions.answer_link_request(acting_user(request), row, key, answer=form.cleaned_data["answer"])
+            actions.answer_link_request(
+                acting_user(request), row, key, answer=form.cleaned_data["answer"]
+            )
         except actions.AlertError as exc:
             messages.error(request, str(exc))
     return redirect("alerts:police_request", pk=row.pk)

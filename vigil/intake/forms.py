@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigil.incidents import regions
 from vigil.cases import consent as consent_ladder
+from vigil.incidents import regions
 from vigil.intake import choices
 
 SENSITIVE = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}

@@ -23,8 +23,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.accounts.models import Organisation
-from vigil.incidents import evidence, regions
 from vigil.cases import consent as consent_ladder
+from vigil.incidents import evidence, regions
 from vigil.intake import abuse, actions, choices, receipts
 from vigil.intake.forms import (
     STEP_NAMES,

@@ -652,7 +652,9 @@ def _alerts_section(spec: ReportSpec, w: dict[str, str], threshold: int) -> Sect
     from vigil.alerts.figures import figures as alert_figures
 
     found = alert_figures(spec.scope.organisation_ids, spec.date_from, spec.date_to, threshold)
-    lines = [dataclasses.replace(_shown(line.value, w), label=line.label) for line in found.activity]
+    lines = [
+        dataclasses.replace(_shown(line.value, w), label=line.label) for line in found.activity
+    ]
     for row in found.levels:
         incidents, police = _shown(row.incidents, w), _shown(row.police_reports, w)
         text = gettext("%(incidents)s incidents, %(police)s became formal police reports") % {

@@ -29,8 +29,14 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield launched
         launched.close()
@@ -46,8 +52,15 @@ def test_a_member_reads_the_latest_alerts_on_a_phone_in_russian(
     settings.ALERTS_SITE_URL = live_server.url
     published(world)
     actions.enrol(
-        world["caseworker"].user, world.org, group="peer", channel="page", region="",
-        language="ru", name="Марина", email="marina@example.org", phone="",
+        world["caseworker"].user,
+        world.org,
+        group="peer",
+        channel="page",
+        region="",
+        language="ru",
+        name="Марина",
+        email="marina@example.org",
+        phone="",
     )
     with smtp_server(settings) as inbox:
         phone = browser.new_context(

@@ -47,9 +47,12 @@ def test_it_limits_lookups_per_member_per_hour(world: World, signed_in: Any, set
     for _n in range(3):
         assert _check(client, "phone", OFFENDER_PHONE).status_code == 200
     assert _check(client, "phone", OFFENDER_PHONE).status_code == 429
-    assert signed_in("lawyer").post(
-        "/members/check/", {"kind": "phone", "value": OFFENDER_PHONE}
-    ).status_code == 200  # another member has her own allowance
+    assert (
+        signed_in("lawyer")
+        .post("/members/check/", {"kind": "phone", "value": OFFENDER_PHONE})
+        .status_code
+        == 200
+    )  # another member has her own allowance
     assert CheckerUse.objects.count() == 4
 
 

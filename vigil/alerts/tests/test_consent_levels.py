@@ -48,10 +48,16 @@ def _accept(world: World, signed_in: Any) -> Case:
 
 def test_it_maps_each_level_to_decisions_per_purpose() -> None:
     assert consent.purposes_of_level("listen") == {
-        P.ALERT: False, P.POLICE_ANONYMISED: False, P.POLICE_ON_BEHALF: False, P.POLICE_FULL: False
+        P.ALERT: False,
+        P.POLICE_ANONYMISED: False,
+        P.POLICE_ON_BEHALF: False,
+        P.POLICE_FULL: False,
     }
     assert consent.purposes_of_level("police_anonymised") == {
-        P.ALERT: True, P.POLICE_ANONYMISED: True, P.POLICE_ON_BEHALF: False, P.POLICE_FULL: False
+        P.ALERT: True,
+        P.POLICE_ANONYMISED: True,
+        P.POLICE_ON_BEHALF: False,
+        P.POLICE_FULL: False,
     }
     assert consent.level_from_decisions({P.ALERT, P.POLICE_ON_BEHALF}) == P.ALERT  # a gap stops
 
@@ -70,8 +76,13 @@ def test_it_keeps_the_old_warn_others_tick_of_a_waiting_report(
     # Saved before the ladder: a list of ticks, one of them the old "warn others".
     intake_actions.submit(
         world.org,
-        {"what": ["search"], "story": "Обыскали", "when": "this_week", "region": "UA-30",
-         "consents": ["statistics", "alert"]},
+        {
+            "what": ["search"],
+            "story": "Обыскали",
+            "when": "this_week",
+            "region": "UA-30",
+            "consents": ["statistics", "alert"],
+        },
     )
     person = _accept(world, signed_in).client
     assert consent.has(person, P.ALERT) and not consent.has(person, P.POLICE_ANONYMISED)

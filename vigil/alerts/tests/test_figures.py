@@ -46,11 +46,12 @@ def test_it_shows_the_section_on_the_dashboard(world: World, signed_in: Any) -> 
 def test_it_adds_the_section_to_the_advocacy_report(world: World) -> None:
     _incidents(world)
     spec = report.ReportSpec(
-        Scope.for_organisation(world.org), datetime.date(2026, 1, 1),
-        datetime.date(2026, 12, 31), "ru",
+        Scope.for_organisation(world.org),
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 12, 31),
+        "ru",
     )
     with translation.override("ru"):
         content = report.collect(spec, lambda done, total: None)
     headings = [s.heading for s in content.sections]
     assert any("Ugly Mugs" in h for h in headings), headings
-

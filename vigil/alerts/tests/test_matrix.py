@@ -6,7 +6,7 @@ police liaisons or network analysts); sign-in pages are public."""
 from __future__ import annotations
 
 from vigil.alerts import actions
-from vigil.alerts.tests.helpers import draft, make_source, published
+from vigil.alerts.tests.helpers import EXACT_DATE, draft, make_source, published
 from vigil.conftest import World
 from vigil.tests_matrix import Row, run_matrix
 
@@ -60,17 +60,33 @@ def test_it_matches_the_role_matrix(world: World) -> None:
     coordinator = world["coordinator"]
     actions.withdraw(coordinator.user, coordinator.membership, withdrawn)
     subscriber = actions.enrol(
-        world["caseworker"].user, world.org, group="peer", channel="page", region="",
-        language="ru", name="M", email="m@example.org", phone="",
+        world["caseworker"].user,
+        world.org,
+        group="peer",
+        channel="page",
+        region="",
+        language="ru",
+        name="M",
+        email="m@example.org",
+        phone="",
     )
     dispatch = actions.prepare_dispatch(world["caseworker"].user, live, [])
     link = actions.record_link_request(
-        world["caseworker"].user, world.org, partner="P", reference="R-1", request_text="x",
-        received_at=source.event.start_date, event_id=source.event.pk,
+        world["caseworker"].user,
+        world.org,
+        partner="P",
+        reference="R-1",
+        request_text="x",
+        received_at=EXACT_DATE,
+        event_id=source.event.pk,
     )
     ids = {
-        "draft": drafted.pk, "published": live.pk, "withdrawn": withdrawn.pk,
-        "subscriber": subscriber.pk, "dispatch": dispatch.pk, "link": link.pk,
+        "draft": drafted.pk,
+        "published": live.pk,
+        "withdrawn": withdrawn.pk,
+        "subscriber": subscriber.pk,
+        "dispatch": dispatch.pk,
+        "link": link.pk,
         "token": "some-token",
     }
     failures = run_matrix(world, ROWS, lambda: ids)

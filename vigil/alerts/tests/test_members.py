@@ -18,7 +18,12 @@ from django.utils import timezone
 from vigil.alerts import actions, dispatch
 from vigil.alerts.models import Dispatch, DispatchStatus, MemberLink
 from vigil.alerts.tests.helpers import (
-    OFFENDER_PHONE, OFFENDER_PLATE, PLANTED, TEXTS, published, released_text,
+    OFFENDER_PHONE,
+    OFFENDER_PLATE,
+    PLANTED,
+    TEXTS,
+    published,
+    released_text,
 )
 from vigil.conftest import World
 from vigil.mailtest import Inbox, body_of, free_port, smtp_server
@@ -36,7 +41,7 @@ class Gateway:
         received = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers["Content-Length"])
                 received.posts.append(json.loads(self.rfile.read(length)))
                 received.headers.append(dict(self.headers))
@@ -72,10 +77,19 @@ def inbox(settings: Any) -> Iterator[Inbox]:
         yield received
 
 
-def _enrol(world: World, channel: str, *, email: str = "", phone: str = "", region: str = "") -> Any:
+def _enrol(
+    world: World, channel: str, *, email: str = "", phone: str = "", region: str = ""
+) -> Any:
     return actions.enrol(
-        world["caseworker"].user, world.org, group="peer", channel=channel, region=region,
-        language="ru", name="Марина", email=email, phone=phone,
+        world["caseworker"].user,
+        world.org,
+        group="peer",
+        channel=channel,
+        region=region,
+        language="ru",
+        name="Марина",
+        email=email,
+        phone=phone,
     )
 
 
@@ -120,6 +134,7 @@ def test_it_refuses_an_expired_link_and_says_nothing_about_unknown_addresses(
     client = Client()
     unknown = client.post("/members/sign-in/", {"email": "nobody@example.org"})
     known = client.post("/members/sign-in/", {"email": MEMBER_EMAIL})
+
     def without_tokens(content: bytes) -> str:
         return re.sub(r'value="[^"]{40,}"', "", content.decode())
 
@@ -131,7 +146,11 @@ def test_it_refuses_an_expired_link_and_says_nothing_about_unknown_addresses(
 
 
 def test_it_sends_discreet_email_and_sms_through_a_background_job(
-    world: World, inbox: Inbox, gateway: Gateway, signed_in: Any, settings: Any,
+    world: World,
+    inbox: Inbox,
+    gateway: Gateway,
+    signed_in: Any,
+    settings: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -152,7 +171,7 @@ def test_it_sends_discreet_email_and_sms_through_a_background_job(
 
     (task,) = DBTaskResult.objects.all()
     assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}  # an id, never an address
-    assert MEMBER_EMAIL.encode() not in bytes(job.sealed_batch)
+    assert MEMBER_EMAIL.encode() not in bytes(job.sealed_batch or b"")
     assert dispatch.run(job.pk) == "done"
     job.refresh_from_db()
     assert (job.sent, job.failed, job.sealed_batch) == (2, 0, None)

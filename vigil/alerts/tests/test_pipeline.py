@@ -11,7 +11,13 @@ from django.test import Client
 from vigil.alerts import actions
 from vigil.alerts.models import AlertStatus
 from vigil.alerts.tests.helpers import (
-    ALL_TICKED, HER_NAME, NARRATIVE, OFFENDER_BADGE, draft, make_source, published,
+    ALL_TICKED,
+    HER_NAME,
+    NARRATIVE,
+    OFFENDER_BADGE,
+    draft,
+    make_source,
+    published,
     secrets_of,
 )
 from vigil.audit.models import AuditEvent
@@ -64,13 +70,21 @@ def test_it_needs_a_lawyer_and_a_reason_for_a_badge_number(world: World) -> None
     coordinator, lawyer = world["coordinator"], world["lawyer"]
     with pytest.raises(actions.AlertError):
         actions.approve(
-            coordinator.user, coordinator.membership, alert, key, checklist=ALL_TICKED,
+            coordinator.user,
+            coordinator.membership,
+            alert,
+            key,
+            checklist=ALL_TICKED,
             police_reason="He threatens women with his badge every night.",
         )
     with pytest.raises(actions.AlertError):
         actions.approve(lawyer.user, lawyer.membership, alert, key, checklist=ALL_TICKED)
     actions.approve(
-        lawyer.user, lawyer.membership, alert, key, checklist=ALL_TICKED,
+        lawyer.user,
+        lawyer.membership,
+        alert,
+        key,
+        checklist=ALL_TICKED,
         police_reason="He threatens women with his badge every night.",
     )
     assert alert.police_identifier_approved_by == lawyer.user
@@ -105,15 +119,23 @@ def test_it_records_every_move_in_history_and_audit(world: World) -> None:
     actions.withdraw(coordinator.user, coordinator.membership, alert)
     moves = [(h.from_status, h.to_status) for h in alert.history.all()]
     assert moves == [
-        ("", "draft"), ("draft", "vetting"), ("vetting", "approved"),
-        ("approved", "published"), ("published", "withdrawn"),
+        ("", "draft"),
+        ("draft", "vetting"),
+        ("vetting", "approved"),
+        ("approved", "published"),
+        ("published", "withdrawn"),
     ]
     audited = list(
         AuditEvent.objects.filter(target_id=str(alert.pk), action__startswith="alert.")
-        .order_by("seq").values_list("action", flat=True)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert audited == [
-        "alert.create", "alert.update", "alert.submit", "alert.approve", "alert.publish",
+        "alert.create",
+        "alert.update",
+        "alert.submit",
+        "alert.approve",
+        "alert.publish",
         "alert.withdraw",
     ]
 
@@ -124,8 +146,13 @@ def test_it_refuses_a_text_that_repeats_her_name_or_account(world: World) -> Non
     user = world["caseworker"].user
     for leak in (f"Її звали {HER_NAME}.", NARRATIVE.split(",")[0], "Це було 13.10.2026."):
         actions.update_alert(
-            user, alert, key, texts={"en": "x", "ru": "y", "uk": leak}, identifiers=[],
-            act_types=[], methods=[],
+            user,
+            alert,
+            key,
+            texts={"en": "x", "ru": "y", "uk": leak},
+            identifiers=[],
+            act_types=[],
+            methods=[],
         )
         with pytest.raises(actions.AlertError):
             actions.submit(user, alert, key, secrets_of(source, world))
@@ -145,10 +172,16 @@ def test_it_runs_the_pipeline_through_the_pages(world: World, signed_in) -> None
     assert response.status_code == 302
     pk = int(response["Location"].rstrip("/").split("/")[-2])
     form = {
-        "region": "UA-30", "period_kind": "week", "day": "2026-10-13", "risk": "red",
-        "valid_until": "2027-01-01", "text_en": "A man threatens women.",
-        "text_ru": "Мужчина угрожает женщинам.", "text_uk": "Чоловік погрожує жінкам.",
-        "id_kind_0": "plate", "id_value_0": "AK1234KA",
+        "region": "UA-30",
+        "period_kind": "week",
+        "day": "2026-10-13",
+        "risk": "red",
+        "valid_until": "2027-01-01",
+        "text_en": "A man threatens women.",
+        "text_ru": "Мужчина угрожает женщинам.",
+        "text_uk": "Чоловік погрожує жінкам.",
+        "id_kind_0": "plate",
+        "id_value_0": "AK1234KA",
     }
     assert caseworker.post(f"/alerts/{pk}/edit/", form).status_code == 302
     caseworker.post(f"/alerts/{pk}/submit/")

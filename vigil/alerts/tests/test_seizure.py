@@ -12,7 +12,14 @@ from django.test import Client
 from vigil.alerts import actions
 from vigil.alerts.models import Alert
 from vigil.alerts.tests.helpers import (
-    HER_ADDRESS, HER_NAME, HER_PHONE, NARRATIVE, PLACE_DETAIL, TEXTS, make_source, published,
+    HER_ADDRESS,
+    HER_NAME,
+    HER_PHONE,
+    NARRATIVE,
+    PLACE_DETAIL,
+    TEXTS,
+    make_source,
+    published,
 )
 from vigil.conftest import World
 from vigil.incidents.models import Event
@@ -34,8 +41,15 @@ def test_it_leaves_no_contact_source_or_query_in_a_seized_server(
     source = make_source(world)
     alert = published(world, source)
     actions.enrol(
-        world["caseworker"].user, world.org, group="outreach", channel="email", region="",
-        language="uk", name=CONTACTS[2], email=CONTACTS[0], phone=CONTACTS[1],
+        world["caseworker"].user,
+        world.org,
+        group="outreach",
+        channel="email",
+        region="",
+        language="uk",
+        name=CONTACTS[2],
+        email=CONTACTS[0],
+        phone=CONTACTS[1],
     )
     client = signed_in("caseworker")
     client.post("/members/check/", {"kind": "phone", "value": QUERIES[0]})
