@@ -66,7 +66,7 @@ class AlertForm(_RegionChoices):
             self.fields[f"text_{lang}"] = forms.CharField(
                 label=_("Description in %(language)s") % {"language": LANGUAGE_NAMES[lang]},
                 help_text=_(
-                    "In the third person (\u201ca woman was\u2026\u201d). What he did and how to "
+                    'In the third person ("a woman was..."). What he did and how to '
                     "recognise him; nothing about her."
                 ),
                 required=False,
