@@ -198,3 +198,18 @@ def test_it_runs_the_pipeline_through_the_pages(world: World, signed_in) -> None
     page = caseworker.get(f"/alerts/{pk}/").content.decode()
     assert "AK1234KA" in page and HER_NAME not in page
     assert caseworker.get(f"/alerts/{pk}/source/")["Location"] == f"/incidents/{source.event.pk}/"
+
+
+def test_the_daily_command_expires_alerts_past_their_date(world: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    alert = published(world)
+    alert.valid_until = datetime.date.today() - datetime.timedelta(days=1)
+    alert.save()
+    out = StringIO()
+    call_command("expire_alerts", stdout=out)
+    assert out.getvalue().strip() == "1 alert(s) expired"
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.EXPIRED
