@@ -202,8 +202,8 @@ def submit(acting_user: User, alert: Alert, key: bytes, secrets_: sanitise.Secre
         raise AlertError(
             _("Write the description in every language: %(langs)s.") % {"langs": ", ".join(missing)}
         )
-    others = [i["value"] for i in content.get("identifiers", [])]
-    leaked = sanitise.leaks([*texts.values(), *others], secrets_)
+    values = tuple(i["value"] for i in content.get("identifiers", []))
+    leaked = sanitise.leaks(list(texts.values()), secrets_, values)
     if leaked:
         raise AlertError(
             _("The alert repeats %(what)s from the report. Rewrite it.")

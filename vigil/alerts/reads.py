@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 
 from vigil import policy
@@ -16,8 +16,11 @@ from vigil.alerts.members import Reader
 from vigil.alerts.models import Alert, AlertStatus, Channel, LinkRequest, Subscriber
 from vigil.incidents import regions
 from vigil.incidents.models import Event, Person
-from vigil.intake.models import Submission, SubmissionStatus
+from vigil.intake.models import SubmissionStatus
 from vigil.vault import crypto, sealing
+
+# Perpetrators of these types are officials: their names never go into an alert.
+STATE_PATH = "PERP.STATE/"
 
 # --- alerts (staff) --------------------------------------------------------------------
 
@@ -51,19 +54,9 @@ def source_event(request: HttpRequest, kind: str, pk: int) -> Event:
     if kind == "submission":
         submission = policy.get_submission_for_user(request, pk)
         if submission.status != SubmissionStatus.ACCEPTED or submission.event_id is None:
-            from django.http import Http404
-
             raise Http404
         return policy.get_event_for_user(request, submission.event_id)
     return policy.get_event_for_user(request, pk)
-
-
-def accepted_submission(request: HttpRequest, pk: int) -> Submission:
-    return source_submission(request, pk)
-
-
-def source_submission(request: HttpRequest, pk: int) -> Submission:
-    return policy.get_submission_for_user(request, pk)
 
 
 def _victims(event: Event) -> QuerySet[Person]:
@@ -82,6 +75,12 @@ def secrets_of(request: HttpRequest, alert: Alert) -> sanitise.Secrets:
         found.dates.append(event.start_date)
     if event.end_date:
         found.dates.append(event.end_date)
+    for perpetrator in event.perpetrators.select_related("perpetrator_type"):
+        data = sealing.open_json(policy.data_key(request, event), perpetrator.sealed, {})
+        term = perpetrator.perpetrator_type
+        if term is not None and term.path.startswith(STATE_PATH):
+            found.officer_names += [n for n in (data.get("name", ""),) if n]
+        found.badges += [b for b in (data.get("badge", ""),) if b]
     for person in _victims(event):
         data = sealing.open_json(policy.data_key(request, person), person.sealed, {})
         found.names += [n for n in (data.get("legal_name", ""), person.pseudonym) if n]

@@ -23,6 +23,7 @@ KINDS: dict[str, object] = {
     "address": _("the address or place details"),
     "date": _("the exact date"),
     "narrative": _("sentences of her account"),
+    "officer": _("an officer's name, or a badge number outside the identifiers"),
 }
 
 
@@ -35,6 +36,8 @@ class Secrets:
     places: list[str] = field(default_factory=list)
     dates: list[datetime.date] = field(default_factory=list)
     narratives: list[str] = field(default_factory=list)
+    officer_names: list[str] = field(default_factory=list)
+    badges: list[str] = field(default_factory=list)
 
 
 def _words(text: str) -> list[str]:
@@ -74,8 +77,29 @@ def _contains(text_words: list[str], phrase: list[str]) -> bool:
     return any(text_words[i : i + n] == phrase for i in range(len(text_words) - n + 1))
 
 
-def leaks(texts: list[str], secrets: Secrets) -> list[str]:
-    """The kinds (keys of ``KINDS``) of her information found in any of the texts."""
+def leaks(texts: list[str], secrets: Secrets, identifiers: tuple[str, ...] = ()) -> list[str]:
+    """The kinds (keys of ``KINDS``) of forbidden information found.
+
+    A badge number may appear among the identifiers (where a lawyer approves it),
+    never in the free text, where it would escape that approval."""
+    found = _leaks([*texts, *identifiers], secrets)
+    text_digits = _digits("\n".join(texts))
+    text_words = _words("\n".join(texts))
+    if "officer" not in found and any(
+        _badge_in(b, text_words, text_digits) for b in secrets.badges
+    ):
+        found.append("officer")
+    return found
+
+
+def _badge_in(badge: str, words: list[str], digits: str) -> bool:
+    badge_digits = _digits(badge)
+    if len(badge_digits) >= 3 and badge_digits in digits:
+        return True
+    return bool(_words(badge)) and _contains(words, _words(badge))
+
+
+def _leaks(texts: list[str], secrets: Secrets) -> list[str]:
     joined = "\n".join(texts)
     words = _words(joined)
     digits = _digits(joined)
@@ -90,6 +114,8 @@ def leaks(texts: list[str], secrets: Secrets) -> list[str]:
         found.append("date")
     if any(_has_window(words, n) for n in secrets.narratives):
         found.append("narrative")
+    if any(_words(n) and _contains(words, _words(n)) for n in secrets.officer_names):
+        found.append("officer")
     return found
 
 

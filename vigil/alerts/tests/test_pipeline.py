@@ -213,3 +213,93 @@ def test_the_daily_command_expires_alerts_past_their_date(world: World) -> None:
     assert out.getvalue().strip() == "1 alert(s) expired"
     alert.refresh_from_db()
     assert alert.status == AlertStatus.EXPIRED
+
+
+def _police_source(world: World):  # type: ignore[no-untyped-def]
+    from vigil.alerts.tests.helpers import term
+    from vigil.incidents import actions as incident_actions
+    from vigil.vault import crypto
+
+    source = make_source(world)
+    incident_actions.add_perpetrator(
+        world["caseworker"].user,
+        source.event,
+        source.key,
+        crypto.new_key(),
+        perpetrator_type=term("PERP.POLICE.PATROL"),
+        sealed={"name": "Петренко Сергій", "badge": "0412-КВ"},
+    )
+    return source
+
+
+def test_it_refuses_an_officers_name_or_a_badge_in_the_text_through_the_page(
+    world: World, signed_in
+) -> None:  # type: ignore[no-untyped-def]
+    from vigil.alerts.models import Alert
+
+    source = _police_source(world)
+    client = signed_in("caseworker")
+    client.post("/alerts/new/", {"event": str(source.event.pk)})
+    alert = Alert.objects.get()
+    base = {
+        "region": "UA-30",
+        "period_kind": "month",
+        "day": "2026-10-13",
+        "risk": "red",
+        "valid_until": "2027-01-01",
+        "text_en": "A patrol officer threatens women.",
+        "text_ru": "Патрульный угрожает женщинам.",
+    }
+    for text in ("Патрульний Петренко Сергій погрожує жінкам.", "Патрульний з жетоном 0412."):
+        client.post(f"/alerts/{alert.pk}/edit/", {**base, "text_uk": text})
+        client.post(f"/alerts/{alert.pk}/submit/")
+        alert.refresh_from_db()
+        assert alert.status == AlertStatus.DRAFT, text
+    # In the identifiers section the badge goes to vetting, where a lawyer decides.
+    client.post(
+        f"/alerts/{alert.pk}/edit/",
+        {
+            **base,
+            "text_uk": "Патрульний погрожує жінкам.",
+            "id_kind_0": "badge",
+            "id_value_0": "0412-КВ",
+        },
+    )
+    client.post(f"/alerts/{alert.pk}/submit/")
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.VETTING and alert.has_police_identifier
+
+
+def test_it_starts_an_alert_from_an_accepted_report(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
+    from vigil.alerts.models import Alert
+    from vigil.alerts.tests.helpers import alert_key
+    from vigil.intake import actions as intake_actions
+    from vigil.intake.models import Submission
+    from vigil.vault import sealing
+
+    new = intake_actions.submit(
+        world.org,
+        {
+            "what": ["search"],
+            "story": "Обшукали",
+            "when": "this_week",
+            "region": "UA-30",
+            "consents": ["statistics"],
+            "consent_level": "alert",
+        },
+    )
+    client = signed_in("caseworker")
+    assert client.post("/alerts/new/", {"submission": str(new.submission.pk)}).status_code == 404
+    client.post(f"/inbox/{new.submission.pk}/accept/")
+    submission = Submission.objects.get()
+    response = client.post("/alerts/new/", {"submission": str(submission.pk)})
+    alert = Alert.objects.get()
+    assert response["Location"] == f"/alerts/{alert.pk}/edit/"
+    assert alert.region == "UA-30"
+    assert sealing.open_json(alert_key(world, alert), alert.sealed_source) == {
+        "kind": "submission",
+        "id": submission.pk,
+    }
+    assert client.get(f"/alerts/{alert.pk}/source/")["Location"] == (
+        f"/incidents/{submission.event_id}/"
+    )
