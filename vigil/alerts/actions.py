@@ -398,7 +398,9 @@ def issue_link(email: str) -> tuple[Subscriber, str] | None:
             token_hash=_token_hash(token),
             expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
         )
-        record(None, "member.link_sent", organisation=subscriber.organisation, target=subscriber)
+        record(
+            None, "alert_member.link_sent", organisation=subscriber.organisation, target=subscriber
+        )
     return subscriber, token
 
 
@@ -416,7 +418,9 @@ def redeem_link(token: str) -> Subscriber | None:
         link.used_at = timezone.now()
         link.save(update_fields=["used_at"])
         subscriber = link.subscriber
-        record(None, "member.sign_in", organisation=subscriber.organisation, target=subscriber)
+        record(
+            None, "alert_member.sign_in", organisation=subscriber.organisation, target=subscriber
+        )
     return subscriber
 
 
