@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.alerts.models import Alert, CheckerUse, Dispatch
 from vigil.cases import consent
+from vigil.cases.models import Consent
 from vigil.complaints.models import ActionStatus, BodyType, LegalAction
-from vigil.incidents.models import Event, EventStatus, Person
+from vigil.incidents.models import Act, Event, EventStatus
 from vigil.stats import disclosure
 
 POLICE_BODIES = (BodyType.POLICE_INTERNAL, BodyType.PROSECUTOR)
@@ -56,11 +57,38 @@ def _between(
     return bounds
 
 
-def _event_level(event: Event) -> str:
-    """The lowest level among her (or their) victims: every victim must agree."""
-    victims = Person.objects.filter(acts__event=event).distinct()
-    levels = [consent.level_of(v) for v in victims] or [consent.LISTEN]
-    return min(levels, key=consent.LEVEL_VALUES.index)
+def _levels_of_events(event_ids: list[int]) -> dict[int, str]:
+    """Each event's level: the lowest among its victims (every victim must agree).
+
+    A few queries whatever the number of incidents: the latest decision per person
+    and rung (same rule as ``cases.consent.current``) is picked in Python."""
+    victims: dict[int, set[int]] = {}
+    for event_id, victim_id in (
+        Act.objects.filter(event_id__in=event_ids).values_list("event_id", "victim_id").distinct()
+    ):
+        victims.setdefault(event_id, set()).add(victim_id)
+    people = {p for group in victims.values() for p in group}
+    latest: dict[tuple[int, str], bool] = {}
+    rows = (
+        Consent.objects.filter(person_id__in=people, purpose__in=consent.LADDER, body="")
+        .order_by("person_id", "purpose", "-recorded_at", "-pk")
+        .values_list("person_id", "purpose", "granted")
+    )
+    for person_id, purpose, granted in rows:
+        latest.setdefault((person_id, purpose), granted)
+    level_of = {
+        person: consent.level_from_decisions(
+            {str(p) for p in consent.LADDER if latest.get((person, str(p)))}
+        )
+        for person in people
+    }
+    order = consent.LEVEL_VALUES.index
+    return {
+        event_id: min(
+            (level_of[p] for p in victims.get(event_id, ())), key=order, default=consent.LISTEN
+        )
+        for event_id in event_ids
+    }
 
 
 def figures(
@@ -98,10 +126,9 @@ def figures(
         .exclude(status=ActionStatus.DRAFT)
         .values_list("acts__event_id", flat=True)
     )
-    for event in events:
-        level = _event_level(event)
+    for event_id, level in _levels_of_events(list(events.values_list("pk", flat=True))).items():
         counts[level] += 1
-        police[level] += event.pk in reported
+        police[level] += event_id in reported
     shown = disclosure.protect_1d(list(counts.values()), sum(counts.values()), threshold)
     shown_police = disclosure.protect_1d(list(police.values()), sum(police.values()), threshold)
     labels = dict(consent.LEVELS)

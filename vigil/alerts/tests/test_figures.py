@@ -55,3 +55,11 @@ def test_it_adds_the_section_to_the_advocacy_report(world: World) -> None:
         content = report.collect(spec, lambda done, total: None)
     headings = [s.heading for s in content.sections]
     assert any("Ugly Mugs" in h for h in headings), headings
+
+
+def test_it_counts_levels_in_a_few_queries_whatever_the_number(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    _incidents(world)
+    with django_assert_max_num_queries(8):
+        figures.figures((world.org.pk,), threshold=5)
