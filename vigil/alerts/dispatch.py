@@ -21,9 +21,14 @@ from vigil.vault import crypto
 CHUNK = 20
 
 
-def members_url() -> str:
+def site_url(path: str) -> str:
+    """An absolute link for messages (``ALERTS_SITE_URL``: no request in a worker)."""
     base = str(getattr(settings, "ALERTS_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return base + reverse("alerts:members")
+    return base + path
+
+
+def members_url() -> str:
+    return site_url(reverse("alerts:members"))
 
 
 def message(language: str) -> tuple[str, str]:

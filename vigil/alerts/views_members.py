@@ -74,8 +74,7 @@ def member_signin(request: HttpRequest) -> HttpResponse:
         issued = actions.issue_link(form.cleaned_data["email"])
         if issued is not None:
             subscriber, token = issued
-            url = dispatch.members_url().removesuffix(reverse("alerts:members"))
-            link = url + reverse("alerts:member_enter", args=[token])
+            link = dispatch.site_url(reverse("alerts:member_enter", args=[token]))
             with translation.override(subscriber.language):
                 send_mail(
                     _("Your sign-in link"),
