@@ -68,6 +68,16 @@ class Perm(StrEnum):
     REFERRAL_WORK = "referral_work"
     PROGRAMME_MANAGE = "programme_manage"
     REFERRAL_FUNNEL = "referral_funnel"
+    # alerts
+    ALERT_VIEW = "alert_view"
+    ALERT_DRAFT = "alert_draft"
+    ALERT_APPROVE = "alert_approve"
+    ALERT_POLICE_IDENTIFIER = "alert_police_identifier"
+    ALERT_SEND = "alert_send"
+    ALERT_MEMBER_PAGE = "alert_member_page"
+    SUBSCRIBERS_MANAGE = "subscribers_manage"
+    POLICE_DIGEST = "police_digest"
+    POLICE_REQUESTS = "police_requests"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -112,6 +122,19 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.REFERRAL_WORK: frozenset({R.COORDINATOR, R.REFERRAL}),
     Perm.PROGRAMME_MANAGE: frozenset({R.COORDINATOR}),
     Perm.REFERRAL_FUNNEL: frozenset({R.COORDINATOR, R.ANALYST, R.REFERRAL}),
+    # --- alerts: caseworkers draft, a coordinator or lawyer vets; a police identifier
+    # needs a lawyer. Staff who may read the members' page as members: not analysts
+    # (alerts carry offender identifiers), not police liaisons or network analysts.
+    Perm.ALERT_VIEW: _CASE_TEAM,
+    Perm.ALERT_DRAFT: _CASE_TEAM,
+    Perm.ALERT_APPROVE: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.ALERT_POLICE_IDENTIFIER: frozenset({R.LAWYER}),
+    Perm.ALERT_SEND: _CASE_TEAM,
+    Perm.ALERT_MEMBER_PAGE: _CASE_TEAM | {R.HOTLINE, R.REFERRAL},
+    Perm.SUBSCRIBERS_MANAGE: frozenset({R.COORDINATOR, R.CASEWORKER}),
+    Perm.POLICE_DIGEST: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.POLICE_REQUESTS: _CASE_TEAM,
+    # --- end alerts
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -467,3 +490,87 @@ def police_referrers(organisation_id: int) -> QuerySet[Membership]:
     return Membership.objects.filter(
         organisation_id=organisation_id, is_active=True, role=R.POLICE_LIAISON
     )
+
+
+# --- alerts ---------------------------------------------------------------------------
+
+
+def alerts_for(request: HttpRequest, perm: Perm = Perm.ALERT_VIEW) -> QuerySet[Any]:
+    from vigil.alerts.models import Alert
+
+    membership = _membership(request, perm)
+    return Alert.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_alert_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.ALERT_VIEW) -> Any:
+    alert = alerts_for(request, perm).select_related("organisation").filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def can_approve_alert(membership: Membership | None, author_id: int) -> bool:
+    """A second person: a coordinator or lawyer who did not write the alert."""
+    return (
+        membership is not None
+        and can(membership, Perm.ALERT_APPROVE)
+        and membership.user_id != author_id
+    )
+
+
+def can_approve_police_identifier(membership: Membership | None) -> bool:
+    return can(membership, Perm.ALERT_POLICE_IDENTIFIER)
+
+
+def subscribers_for(request: HttpRequest, perm: Perm = Perm.SUBSCRIBERS_MANAGE) -> QuerySet[Any]:
+    """Members of the alerts; ``ALERT_SEND`` reads them to send (contacts stay sealed)."""
+    from vigil.alerts.models import Subscriber
+
+    membership = _membership(request, perm)
+    return Subscriber.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_subscriber_for_user(request: HttpRequest, pk: int) -> Any:
+    subscriber = subscribers_for(request).filter(pk=pk).first()
+    if subscriber is None:
+        raise Http404
+    return subscriber
+
+
+def get_dispatch_for_user(request: HttpRequest, pk: int) -> Any:
+    from vigil.alerts.models import Dispatch
+
+    membership = _membership(request, Perm.ALERT_SEND)
+    dispatch = Dispatch.objects.filter(pk=pk, organisation_id=membership.organisation_id).first()
+    if dispatch is None:
+        raise Http404
+    return dispatch
+
+
+def link_requests_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.alerts.models import LinkRequest
+
+    membership = _membership(request, Perm.POLICE_REQUESTS)
+    return LinkRequest.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_link_request_for_user(request: HttpRequest, pk: int) -> Any:
+    row = link_requests_for(request).select_related("organisation").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def alert_member_for(request: HttpRequest) -> Any:
+    """Who reads the members' page: a signed-in subscriber, or a staff member with
+    ``ALERT_MEMBER_PAGE``; None otherwise (the page then offers the sign-in link)."""
+    from vigil.alerts import members
+
+    membership: Membership | None = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    verified = user is not None and getattr(user, "is_verified", lambda: False)()
+    if membership is not None and verified:
+        if not can(membership, Perm.ALERT_MEMBER_PAGE):
+            raise PermissionDenied
+        return members.Reader(membership.organisation_id, f"u:{membership.user_id}", None)
+    return members.subscriber_reader(request)

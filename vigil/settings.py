@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "vigil.complaints",
     "vigil.matching",
     "vigil.referrals",
+    "vigil.alerts",
 ]
 
 MIDDLEWARE = [
@@ -332,3 +333,17 @@ SILENCED_SYSTEM_CHECKS = [
     # Lockout is keyed by account on purpose: we never record client addresses.
     "axes.W006",
 ]
+
+# --- Alerts (Ugly Mugs) -------------------------------------------------------------
+# Server-held secrets for released alerts, the checker and sending (default derived
+# from SECRET_KEY; see vigil/alerts/keys.py and docs/threat-model.md).
+ALERTS_RELEASE_SECRET = env_str("ALERTS_RELEASE_SECRET", "")
+ALERTS_DISPATCH_SECRET = env_str("ALERTS_DISPATCH_SECRET", "")
+ALERTS_EMAIL_PEPPER = env_str("ALERTS_EMAIL_PEPPER", "")
+ALERTS_SITE_URL = env_str("ALERTS_SITE_URL", "http://127.0.0.1:8000")
+ALERTS_LINK_MINUTES = env_int("ALERTS_LINK_MINUTES", 15, minimum=1)
+ALERTS_CHECKER_PER_HOUR = env_int("ALERTS_CHECKER_PER_HOUR", 20, minimum=1)
+ALERTS_DISPATCH_MAX_MINUTES = env_int("ALERTS_DISPATCH_MAX_MINUTES", 60, minimum=1)
+ALERTS_SMS_BACKEND = env_str("ALERTS_SMS_BACKEND", "dryrun")
+ALERTS_SMS_URL = env_str("ALERTS_SMS_URL", "")
+ALERTS_SMS_TOKEN = env_str("ALERTS_SMS_TOKEN", "")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include(("vigil.complaints.urls", "complaints"))),
     path("", include(("vigil.matching.urls", "matching"))),
     path("", include(("vigil.referrals.urls", "referrals"))),
+    path("", include(("vigil.alerts.urls", "alerts"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

@@ -35,6 +35,10 @@ NAVIGATION = [
     (Perm.REFERRAL_WORK, "referrals:queue", _("Referrals")),
     (Perm.REFERRAL_FUNNEL, "referrals:funnel", _("Referral funnel")),
     (Perm.PROGRAMME_MANAGE, "referrals:programmes", _("Diversion programmes")),
+    (Perm.ALERT_VIEW, "alerts:list", _("Alerts")),
+    (Perm.ALERT_MEMBER_PAGE, "alerts:members", _("Members' page")),
+    (Perm.SUBSCRIBERS_MANAGE, "alerts:subscribers", _("Alert members")),
+    (Perm.POLICE_REQUESTS, "alerts:police_requests", _("Police requests")),
 ]
 
 

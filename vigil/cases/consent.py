@@ -129,3 +129,67 @@ def override(
 
 def has_override(case: Case, purpose: str, action: str) -> bool:
     return ConsentOverride.objects.filter(case=case, purpose=purpose, action=action).exists()
+
+
+# --- the Ugly Mugs consent ladder (National Ugly Mugs' reporting levels) ----------------
+#
+# Each level includes the ones below it. A level is not stored as such: choosing one
+# records one ordinary, append-only decision per rung purpose (granted up to the level,
+# refused above it), so every consent rule that reads purposes keeps working and old
+# records (the former single "warn others" tick is the ``alert`` purpose) stay readable.
+
+LISTEN = "listen"
+LADDER: tuple[str, ...] = (
+    ConsentPurpose.ALERT,
+    ConsentPurpose.POLICE_ANONYMISED,
+    ConsentPurpose.POLICE_ON_BEHALF,
+    ConsentPurpose.POLICE_FULL,
+)
+LEVELS: list[tuple[str, object]] = [
+    (LISTEN, _("Listen only: keep my report with you, do nothing else with it")),
+    (ConsentPurpose.ALERT, _("Use it for an anonymous alert to warn other women")),
+    (
+        ConsentPurpose.POLICE_ANONYMISED,
+        _("Also share it with the police without my name or anything that identifies me"),
+    ),
+    (ConsentPurpose.POLICE_ON_BEHALF, _("Also speak to the police for me about it")),
+    (ConsentPurpose.POLICE_FULL, _("Also give the police my full report, with my name")),
+]
+LEVEL_VALUES: tuple[str, ...] = tuple(value for value, _label in LEVELS)
+
+
+def purposes_of_level(level: str) -> dict[str, bool]:
+    """The decision on each rung purpose that a level stands for."""
+    if level not in LEVEL_VALUES:
+        raise ValueError(level)
+    reached = LEVEL_VALUES.index(level)  # 0 = listen only
+    return {purpose: index < reached for index, purpose in enumerate(LADDER)}
+
+
+def level_from_decisions(granted: set[str]) -> str:
+    """The highest level whose rungs are all granted (a gap stops the climb)."""
+    level = LISTEN
+    for purpose in LADDER:
+        if purpose not in granted:
+            break
+        level = str(purpose)
+    return level
+
+
+def level_of(person: Person) -> str:
+    return level_from_decisions({str(p) for p in LADDER if has(person, p)})
+
+
+def level_label(level: str) -> str:
+    return str(dict(LEVELS).get(level, level))
+
+
+def record_level(acting_user: User, person: Person, level: str) -> list[Consent]:
+    """Record a level as one decision per rung; unchanged decisions are not repeated."""
+    rows = []
+    with transaction.atomic():
+        for purpose, granted in purposes_of_level(level).items():
+            latest = current(person, purpose)
+            if latest is None or latest.granted != granted:
+                rows.append(record_consent(acting_user, person, purpose, granted))
+    return rows

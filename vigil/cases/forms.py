@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import User
-from vigil.cases import transitions
+from vigil.cases import consent, transitions
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents.models import Person
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
@@ -177,6 +177,17 @@ class InterventionForm(forms.Form):
 
 GRANTED = "granted"
 WITHDRAWN = "withdrawn"
+
+
+class ConsentLevelForm(forms.Form):
+    """The Ugly Mugs ladder in one question, as the report and hotline forms ask it."""
+
+    consent_level = forms.ChoiceField(
+        label=_("May we use her report to warn others or tell the police?"),
+        help_text=_("Each choice includes the ones above it."),
+        choices=consent.LEVELS,
+        widget=forms.RadioSelect,
+    )
 
 
 class ConsentForm(forms.Form):

@@ -146,6 +146,9 @@ class ConsentPurpose(models.TextChoices):
     ALERT = "alert", _("Issue an Ugly Mugs alert from the report")
     POLICE_ANONYMISED = "police_anonymised", _("Share anonymised information with police")
     MATCHING = "matching", _("Match the perpetrator with other reports")
+    # The two upper rungs of the Ugly Mugs consent ladder (``cases.consent.LEVELS``).
+    POLICE_ON_BEHALF = "police_on_behalf", _("The organisation may speak to police for her")
+    POLICE_FULL = "police_full", _("Share her full report with police")
 
 
 class Consent(models.Model):

@@ -29,6 +29,7 @@ from vigil.cases.forms import (
     AssignForm,
     ClosureForm,
     ConsentForm,
+    ConsentLevelForm,
     InterventionForm,
     NoteForm,
     OpenCaseForm,
@@ -470,6 +471,8 @@ def add_intervention(request: StaffRequest, pk: int) -> HttpResponse:
 def consent_page(request: StaffRequest, pk: int) -> HttpResponse:
     perm = Perm.CASE_EDIT if request.method == "POST" else Perm.CASE_VIEW
     case = policy.get_case_for_user(request, pk, perm)
+    if request.method == "POST" and "consent_level" in request.POST:
+        return _record_level(request, case)
     form = ConsentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         consent.record_consent(
@@ -486,8 +489,19 @@ def consent_page(request: StaffRequest, pk: int) -> HttpResponse:
         "form": form,
         "consents": services.consent_summary(case.client),
         "history": services.consent_history(case.client),
+        "level_form": ConsentLevelForm(initial={"consent_level": consent.level_of(case.client)}),
     }
     return render(request, "cases/consent.html", context)
+
+
+def _record_level(request: StaffRequest, case: Case) -> HttpResponse:
+    form = ConsentLevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the levels."))
+    else:
+        consent.record_level(acting_user(request), case.client, form.cleaned_data["consent_level"])
+        messages.success(request, _("Her decision has been recorded."))
+    return redirect("cases:consent", pk=case.pk)
 
 
 def _contact_basis(request: StaffRequest, case: Case, may_override: bool) -> str | None:

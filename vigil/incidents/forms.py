@@ -327,6 +327,8 @@ CONSENT_QUESTIONS: dict[str, Any] = {
     ConsentPurpose.MATCHING: _(
         "We may check whether the same person appears in other women's reports."
     ),
+    ConsentPurpose.POLICE_ON_BEHALF: _("We may speak to the police for her about this."),
+    ConsentPurpose.POLICE_FULL: _("We may give the police her full report, with her name."),
 }
 
 

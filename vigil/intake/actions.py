@@ -222,9 +222,7 @@ def accept(acting_user: User, org_private: bytes, submission: Submission) -> Cas
             if code in terms
         ]
         _add_perpetrator(acting_user, new.event, new.key, index_key, report, terms, acts)
-        given = set(report.get("consents", []))
-        for purpose, _label in choices.CONSENTS:
-            consent_rules.record_consent(acting_user, victim, purpose, str(purpose) in given)
+        _record_consents(acting_user, victim, report)
         incident_actions.finish_event(acting_user, new.event)
         _attachments_to_evidence(acting_user, new.event, new.key, submission, thread_key)
         opened = case_actions.open_case(acting_user, victim, [new.event], [acting_user])
@@ -264,6 +262,19 @@ def _add_perpetrator(
         acts=acts,
         degree=terms.get("INV.DID_IT"),
     )
+
+
+def _record_consents(acting_user: User, victim: Any, report: dict[str, Any]) -> None:
+    given = set(report.get("consents", []))
+    for purpose, _label in choices.CONSENTS:
+        consent_rules.record_consent(acting_user, victim, purpose, str(purpose) in given)
+    if "consent_level" in report:
+        level = report["consent_level"] or consent_rules.LISTEN
+        consent_rules.record_level(acting_user, victim, level)
+        return
+    # Saved before the ladder: the old "warn others" and police ticks, as she gave them.
+    for purpose, _label in choices.LEGACY_CONSENTS:
+        consent_rules.record_consent(acting_user, victim, purpose, str(purpose) in given)
 
 
 def _describe(report: dict[str, Any]) -> str:

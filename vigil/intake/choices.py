@@ -159,6 +159,12 @@ CONSENTS = [
         ConsentPurpose.STATISTICS,
         _("You may count what happened in anonymous statistics (no names)"),
     ),
+    (ConsentPurpose.MATCHING, _("You may check whether the same officer hurt other women")),
+]
+
+# Reports saved before the consent ladder carry these two ticks instead of a level
+# (``consent_level``); they keep their meaning when read or accepted.
+LEGACY_CONSENTS = [
     (
         ConsentPurpose.ALERT,
         _("You may warn other women about this person, without saying who I am"),
@@ -167,7 +173,6 @@ CONSENTS = [
         ConsentPurpose.POLICE_ANONYMISED,
         _("You may tell the police what happened without my name, so they can act"),
     ),
-    (ConsentPurpose.MATCHING, _("You may check whether the same officer hurt other women")),
 ]
 
 CONTACT_METHODS = [

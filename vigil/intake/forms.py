@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.cases import consent as consent_ladder
 from vigil.incidents import regions
 from vigil.intake import choices
 
@@ -137,6 +138,13 @@ class ConsentForm(forms.Form):
         choices=[(str(c[0]), c[1]) for c in choices.CONSENTS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
+    )
+    consent_level = _radio(
+        consent_ladder.LEVELS,
+        label=_("May we use your report to warn others or tell the police?"),
+        help_text=_("Each choice includes the ones above it."),
+        required=False,
+        initial=consent_ladder.LISTEN,
     )
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil.accounts.models import Organisation
+from vigil.cases import consent as consent_ladder
 from vigil.incidents import evidence, regions
 from vigil.intake import abuse, actions, choices, receipts
 from vigil.intake.forms import (
@@ -214,7 +215,16 @@ def summary(report: dict[str, Any]) -> list[tuple[str, str]]:
         (_("In danger right now"), _("yes") if help_.get("urgent") else ""),
         (
             _("Your choices"),
-            "; ".join(choices.label_of(choices.CONSENTS, k) for k in consent.get("consents", [])),
+            "; ".join(
+                choices.label_of(choices.CONSENTS + choices.LEGACY_CONSENTS, k)
+                for k in consent.get("consents", [])
+            ),
+        ),
+        (
+            _("Warning others and the police"),
+            consent_ladder.level_label(consent["consent_level"])
+            if consent.get("consent_level")
+            else "",
         ),
         (
             _("Contact"),

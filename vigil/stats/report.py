@@ -358,6 +358,7 @@ def collect(spec: ReportSpec, progress: Progress) -> Content:
     referral_funnel = funnel_section(spec, w)
     if referral_funnel is not None:
         sections.append(referral_funnel)
+    sections.append(_alerts_section(spec, w, threshold))
     sections.append(Section(w["method"], paragraphs=_notes(spec, w, threshold)))
     return Content(
         spec.language,
@@ -645,3 +646,34 @@ def purge_expired(now: datetime.datetime | None = None) -> int:
         delete_files(job)
         job.delete()
     return len(expired)
+
+
+# --- Ugly Mugs alerts (vigil.alerts.figures, already through disclosure control) -------
+
+
+def _alerts_section(spec: ReportSpec, w: dict[str, str], threshold: int) -> Section:
+    from django.utils.translation import gettext
+
+    from vigil.alerts.figures import figures as alert_figures
+
+    found = alert_figures(spec.scope.organisation_ids, spec.date_from, spec.date_to, threshold)
+    lines = [
+        dataclasses.replace(_shown(line.value, w), label=line.label) for line in found.activity
+    ]
+    for row in found.levels:
+        incidents, police = _shown(row.incidents, w), _shown(row.police_reports, w)
+        text = gettext("%(incidents)s incidents, %(police)s became formal police reports") % {
+            "incidents": incidents.value,
+            "police": police.value,
+        }
+        lines.append(Line(row.label, text, incidents.hidden or police.hidden))
+    return Section(
+        gettext("Warning others: Ugly Mugs alerts"),
+        paragraphs=[
+            gettext(
+                "Incidents by what the women allowed us to do with their reports, and how many "
+                "of them became a formal complaint to the police or a prosecutor."
+            )
+        ],
+        figures=lines,
+    )

@@ -101,7 +101,14 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     )
     if not form.is_bound or form.is_valid():
         context.update(_figures(scope, form.filters(), form.chosen_unit(), form.chosen_depth()))
+        context["alert_figures"] = _alert_figures(scope, form.filters())
     return render(request, "stats/dashboard.html", context)
+
+
+def _alert_figures(scope: Scope, filters: Filters) -> Any:
+    from vigil.alerts.figures import figures
+
+    return figures(scope.organisation_ids, filters.date_from, filters.date_to)
 
 
 # --- exports ------------------------------------------------------------------------------

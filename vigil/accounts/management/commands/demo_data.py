@@ -35,6 +35,9 @@ class Command(BaseCommand):
         from vigil.referrals.demo import create_demo_programmes
 
         referrals = create_demo_programmes()
+        from vigil.alerts.demo import create_demo_alerts
+
+        alerts = create_demo_alerts()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -61,6 +64,7 @@ class Command(BaseCommand):
                 f"Both demo organisations share figures in the network “{network.name}”."
             )
         self.stdout.write(f"{referrals} demo diversion referral(s) in two programmes")
+        self.stdout.write(f"{alerts} demo alert(s) published; members read them at /members/")
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
