@@ -328,16 +328,23 @@ def get_partner_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGE
 
 
 def activities_for(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_VIEW) -> QuerySet[Any]:
+    membership, _limited = _engagement_scope(request, perm)
+    return activities_of(membership)
+
+
+def activities_of(membership: Membership) -> QuerySet[Any]:
+    """The activities a member may see (also for her calendar feed, which has no request)."""
     from vigil.engagement.models import Activity
 
-    membership, limited = _engagement_scope(request, perm)
     activities = Activity.objects.filter(organisation_id=membership.organisation_id)
-    return activities.filter(participants=membership) if limited else activities
+    if not can(membership, Perm.ENGAGEMENT_VIEW):
+        return activities.none()
+    if can(membership, Perm.ENGAGEMENT_MANAGE):
+        return activities
+    return activities.filter(participants=membership)
 
 
-def get_activity_for_user(
-    request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGEMENT_VIEW
-) -> Any:
+def get_activity_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGEMENT_VIEW) -> Any:
     found = activities_for(request, perm).select_related("organisation", "board").filter(pk=pk)
     activity = found.first()
     if activity is None:
@@ -361,11 +368,26 @@ def get_board_for_user(request: HttpRequest, pk: int) -> Any:
 
 def suggestions_for(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_ANSWER) -> QuerySet[Any]:
     """All of the organisation's for the case team; the liaison only those addressed to her."""
+    membership, _limited = _engagement_scope(request, perm)
+    return suggestions_of(membership)
+
+
+def suggestions_of(membership: Membership) -> QuerySet[Any]:
     from vigil.engagement.models import Suggestion
 
-    membership, limited = _engagement_scope(request, perm)
     suggestions = Suggestion.objects.filter(organisation_id=membership.organisation_id)
-    return suggestions.filter(addressed_to=membership) if limited else suggestions
+    if not can(membership, Perm.ENGAGEMENT_ANSWER):
+        return suggestions.none()
+    if can(membership, Perm.ENGAGEMENT_MANAGE):
+        return suggestions
+    return suggestions.filter(addressed_to=membership)
+
+
+def recommendations_of(membership: Membership) -> QuerySet[Any]:
+    from vigil.engagement.models import Recommendation
+
+    items = Recommendation.objects.filter(visit__organisation_id=membership.organisation_id)
+    return items if can(membership, Perm.DETENTION_MONITORING) else items.none()
 
 
 def get_suggestion_for_user(

@@ -193,7 +193,9 @@ def update_contact(
         )
 
 
-def _check_log(partner: Partner, contact: PartnerContact | None, action: LegalAction | None) -> None:
+def _check_log(
+    partner: Partner, contact: PartnerContact | None, action: LegalAction | None
+) -> None:
     if contact is not None and contact.partner_id != partner.pk:
         raise ValueError("a contact of another partner")
     if action is not None:
@@ -258,7 +260,12 @@ def update_contact_log(
 ) -> None:
     _check_log(entry.partner, contact, legal_action)
     with transaction.atomic():
-        entry.kind, entry.date, entry.contact, entry.legal_action = kind, date, contact, legal_action
+        entry.kind, entry.date, entry.contact, entry.legal_action = (
+            kind,
+            date,
+            contact,
+            legal_action,
+        )
         entry.response, entry.response_on = response, response_on
         entry.sealed = sealing.seal_json(key, _clean(sealed, ("notes", "response_notes")))
         entry.save()
@@ -272,7 +279,9 @@ def update_contact_log(
         )
 
 
-def _store(item: SealedFile, organisation: Organisation, upload: Any, extra: dict[str, str]) -> None:
+def _store(
+    item: SealedFile, organisation: Organisation, upload: Any, extra: dict[str, str]
+) -> None:
     """Encrypt an upload into storage under the row's own key, as evidence is."""
     key = item.ensure_data_key(organisation)
     stored = sealing.store_file(key, upload.chunks(), folder="engagement")
@@ -402,7 +411,9 @@ def create_activity(
     return activity
 
 
-def update_activity(*, acting_user: User, activity: Activity, key: bytes, data: ActivityData) -> None:
+def update_activity(
+    *, acting_user: User, activity: Activity, key: bytes, data: ActivityData
+) -> None:
     with transaction.atomic():
         _apply_activity(activity, data, key)
         record(
@@ -471,9 +482,7 @@ def add_board_member(
     *, acting_user: User, board: CommunityBoard, category: str, sealed: dict[str, Any]
 ) -> BoardMember:
     with transaction.atomic():
-        member = BoardMember(
-            organisation_id=board.organisation_id, board=board, category=category
-        )
+        member = BoardMember(organisation_id=board.organisation_id, board=board, category=category)
         key = member.ensure_data_key(board.organisation)
         member.sealed = sealing.seal_json(key, _clean(sealed, MEMBER_FIELDS))
         member.save()
@@ -865,9 +874,9 @@ def create_feed(*, acting_user: User, membership: Membership) -> str:
 
 def revoke_feeds(*, acting_user: User, membership: Membership) -> int:
     with transaction.atomic():
-        count = CalendarFeed.objects.filter(
-            membership=membership, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
+        count = CalendarFeed.objects.filter(membership=membership, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
         record(
             acting_user,
             "calendar.revoke",

@@ -594,9 +594,7 @@ class RecommendationChange(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="history"
     )
-    from_status = models.CharField(
-        max_length=16, choices=RecommendationStatus.choices, blank=True
-    )
+    from_status = models.CharField(max_length=16, choices=RecommendationStatus.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=RecommendationStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
