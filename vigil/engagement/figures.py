@@ -40,6 +40,7 @@ class Table:
     rows: list[Row]
     total: int | None
     implemented_share: float | None = None  # percent, only when both figures are shown
+    implemented: int | None = None
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _by_status(
     share = None
     if implemented is not None and table.total:
         share = round(100 * implemented / table.total, 1)
-    return Table(table.title, table.rows, table.total, share)
+    return Table(table.title, table.rows, table.total, share, implemented)
 
 
 def compute(
@@ -166,3 +167,41 @@ def export_rows(figures: Figures) -> list[list[object]]:
         rows.extend([table.title, row.label, row.value] for row in table.rows)
         rows.append([table.title, _("Total"), table.total])
     return rows
+
+
+def report_section(
+    organisation_ids: Sequence[int],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    words: dict[str, str],
+) -> Any:
+    """The "engagement" section of the advocacy report, or None when nothing was recorded.
+
+    Call inside the report's ``translation.override``; hidden figures use the report's word.
+    """
+    from vigil.stats.report import Line, Section
+
+    figures = compute(organisation_ids, date_from=date_from, date_to=date_to)
+    if all(table.total == 0 for table in figures.tables):
+        return None
+
+    def line(label: str, value: int | None) -> Line:
+        return Line(label, words["hidden"] if value is None else str(value), value is None)
+
+    return Section(
+        _("Work with police and oversight bodies"),
+        paragraphs=[
+            _(
+                "Trainings of police, community board suggestions and recommendations of "
+                "detention monitoring visits in the period; small counts are hidden."
+            )
+        ],
+        figures=[
+            line(_("Trainings held"), figures.trainings.total),
+            line(_("Police officers trained"), figures.police_trained.total),
+            line(_("Community suggestions"), figures.suggestions.total),
+            line(_("Community suggestions implemented"), figures.suggestions.implemented),
+            line(_("Recommendations"), figures.recommendations.total),
+            line(_("Recommendations implemented"), figures.recommendations.implemented),
+        ],
+    )

@@ -159,3 +159,8 @@ def make_legal_action(world: World, body: OversightBody) -> Any:
     opened = case_actions.open_case(user, person, [], [user])
     draft = Draft(action_type="complaint", body=body, acts=[], grounds=[], lawyer=user)
     return create_action(user, opened.case, opened.key, draft)
+
+
+def raw(blob: bytes | memoryview | None) -> bytes:
+    """The stored bytes of a sealed column."""
+    return bytes(blob or b"")

@@ -18,6 +18,7 @@ from vigil.engagement.tests.helpers import (
     local_body,
     make_recommendation,
     make_visit,
+    raw,
     today,
 )
 from vigil.incidents import actions as incident_actions
@@ -52,7 +53,7 @@ def test_it_creates_edits_and_lists_visits(world: World, signed_in: Any) -> None
     )
     assert response.status_code == 302, response.content[:1500]
     first = Visit.objects.get()
-    assert b"13" not in bytes(first.sealed)
+    assert b"13" not in raw(first.sealed)
     assert set(first.team.all()) == {world["lawyer"].user, world["caseworker"].user}
     response = client.post(
         "/engagement/visits/new/",
