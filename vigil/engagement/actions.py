@@ -647,7 +647,15 @@ def _apply_visit(visit: Visit, data: VisitData, key: bytes) -> None:
     visit.team.set(data.team)
 
 
-def create_visit(*, acting_user: User, organisation: Organisation, data: VisitData) -> Visit:
+@dataclass(frozen=True)
+class NewVisit:
+    """A new visit and its data key (findings, allegations and recommendations use it)."""
+
+    visit: Visit
+    key: bytes
+
+
+def create_visit(*, acting_user: User, organisation: Organisation, data: VisitData) -> NewVisit:
     with transaction.atomic():
         visit = Visit(
             organisation=organisation,
@@ -665,7 +673,7 @@ def create_visit(*, acting_user: User, organisation: Organisation, data: VisitDa
             facility_type=visit.facility_type,
             follow_up=visit.is_follow_up,
         )
-    return visit
+    return NewVisit(visit, key)
 
 
 def update_visit(*, acting_user: User, visit: Visit, key: bytes, data: VisitData) -> None:

@@ -118,7 +118,7 @@ def make_visit(world: World) -> Visit:
             team=[world["lawyer"].user],
             sealed={"facility": "ИВС Подол", "notes": ""},
         ),
-    )
+    ).visit
 
 
 def make_recommendation(

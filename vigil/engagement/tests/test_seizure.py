@@ -13,7 +13,6 @@ from vigil.complaints import actions as complaints_actions
 from vigil.conftest import make_persona
 from vigil.engagement import actions
 from vigil.engagement.tests.helpers import CONTACT_NAME, MEMBER_NAME, MINUTES, activity_data
-from vigil.vault import sealing
 from vigil.vault.seizure import encodings, seized
 
 AGREEMENT_TEXT = "Меморандум: старший инспектор Ахметов получает дела от фонда"
@@ -66,16 +65,15 @@ def test_it_keeps_engagement_secrets_out_of_a_seized_server(
             activity_type="board_meeting", board=board, sealed={"minutes": MINUTES, "place": ""}
         ),
     )
-    visit = actions.create_visit(
+    new = actions.create_visit(
         acting_user=user,
         organisation=org,
         data=actions.VisitData(
             "police_cells", "KZ-35", datetime.date(2026, 1, 5), None, None, [], {}
         ),
     )
-    key = sealing.crypto.unseal(created.private_key, bytes(visit.sealed_key or b""))
     actions.add_allegation(
-        acting_user=user, visit=visit, key=key, consent=False, summary=ALLEGATION
+        acting_user=user, visit=new.visit, key=new.key, consent=False, summary=ALLEGATION
     )
 
     dump = seized()

@@ -91,7 +91,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             acting_user=acting_user(request),
             organisation=acting_membership(request).organisation,
             data=_data(form),
-        )
+        ).visit
         messages.success(request, _("Visit %(code)s recorded.") % {"code": visit.code})
         return redirect("engagement:visit_detail", pk=visit.pk)
     return form_page(

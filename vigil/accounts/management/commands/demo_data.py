@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        from vigil.engagement.demo import create_demo_engagement
+
+        create_demo_engagement()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
