@@ -545,7 +545,7 @@ class Allegation(models.Model):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Issued")
     IN_PROGRESS = "in_progress", _("In progress")
     REPEATED = "repeated", _("Repeated")
     IMPLEMENTED = "implemented", _("Implemented")
