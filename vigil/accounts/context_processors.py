@@ -30,6 +30,7 @@ NAVIGATION = [
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
     (Perm.ENGAGEMENT_VIEW, "engagement:index", _("Police and oversight")),
+    (Perm.ENGAGEMENT_DASHBOARD, "engagement:dashboard", _("Engagement dashboard")),
 ]
 
 
