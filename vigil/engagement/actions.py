@@ -861,6 +861,12 @@ def move_recommendation(
     item.refresh_from_db()
 
 
+def record_export(*, acting_user: User, organisation: Organisation, fmt: str) -> None:
+    """Exports leave the system: each one is in the audit log (format only)."""
+    with transaction.atomic():
+        record(acting_user, "engagement.export", organisation=organisation, format=fmt)
+
+
 # --- calendar feed -------------------------------------------------------------------------
 
 

@@ -107,11 +107,20 @@ def send_follow_up_reminders() -> int:
             if (model, pk) not in claimed and _claim(model, pk, now):
                 claimed.add((model, pk))
     sent = 0
+    failure: Exception | None = None
     for user, items in sorted(pending.items(), key=lambda pair: pair[0].pk):
-        count = len([item for item in items if item in claimed])
-        if not count:
+        mine = [item for item in items if item in claimed]
+        if not mine:
             continue
-        subject, body = _message(user, count)
-        send_mail(subject, body, None, [user.email])
-        sent += 1
+        subject, body = _message(user, len(mine))
+        try:
+            send_mail(subject, body, None, [user.email])
+        except Exception as exc:  # one bad address must not stop the others
+            for model, pk in mine:  # the next run tries again (others may hear twice)
+                model.objects.filter(pk=pk, reminded_at=now).update(reminded_at=None)
+            failure = exc
+        else:
+            sent += 1
+    if failure is not None:
+        raise failure  # the worker records the run as failed
     return sent

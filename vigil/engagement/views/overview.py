@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil import policy
-from vigil.audit.log import record
 from vigil.engagement import actions, calendar, figures
 from vigil.engagement.models import CalendarFeed, SuggestionStatus
 from vigil.engagement.views.common import GET_POST, acting_membership, acting_user
@@ -62,11 +61,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     policy.engagement_membership(request, Perm.ENGAGEMENT_DASHBOARD)
     rows = figures.export_rows(figures.compute([membership.organisation_id]))
     header = [_("Table"), _("Row"), _("Value")]
-    record(
-        acting_user(request),
-        "engagement.export",
-        organisation=membership.organisation,
-        format=fmt,
+    actions.record_export(
+        acting_user=acting_user(request), organisation=membership.organisation, fmt=fmt
     )
     if fmt == "csv":
         response = StreamingHttpResponse(
