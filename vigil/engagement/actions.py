@@ -327,6 +327,32 @@ def add_agreement(
     return agreement
 
 
+def update_agreement(
+    *,
+    acting_user: User,
+    agreement: Agreement,
+    key: bytes,
+    kind: str,
+    signed_on: datetime.date,
+    valid_until: datetime.date | None,
+    title: str,
+) -> None:
+    """The record of an agreement; the signed file itself never changes (chain of custody)."""
+    with transaction.atomic():
+        values = sealing.open_json(key, agreement.sealed, {})
+        agreement.kind, agreement.signed_on, agreement.valid_until = kind, signed_on, valid_until
+        agreement.sealed = sealing.seal_json(key, {**values, "title": title.strip()})
+        agreement.save()
+        record(
+            acting_user,
+            "partner.agreement_update",
+            organisation=agreement.partner.organisation,
+            target=agreement,
+            partner=agreement.partner_id,
+            kind=kind,
+        )
+
+
 def record_file_download(*, acting_user: User, item: SealedFile, damaged: bool) -> None:
     """Chain of custody: every download (and every failed integrity check) is audited."""
     action = "engagement.file_damaged" if damaged else "engagement.file_download"

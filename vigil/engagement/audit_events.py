@@ -11,6 +11,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "partner.contact_log": frozenset({"partner", "kind", "legal_action"}),
     "partner.contact_log_update": frozenset({"partner", "response"}),
     "partner.agreement_add": frozenset({"partner", "kind", "sha256"}),
+    "partner.agreement_update": frozenset({"partner", "kind"}),
     "engagement.file_download": frozenset({"sha256"}),
     "engagement.file_damaged": frozenset({"sha256"}),
     "activity.create": frozenset({"type", "police"}),

@@ -180,6 +180,13 @@ class AgreementForm(forms.Form):
         return upload
 
 
+class AgreementEditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=AgreementKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=SEALED_HELP)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+
+
 # --- activities ----------------------------------------------------------------------------
 
 

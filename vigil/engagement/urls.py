@@ -25,6 +25,7 @@ urlpatterns = [
         name="agreement_create",
     ),
     path("engagement/agreements/<int:pk>/", partners.agreement_download, name="agreement_download"),
+    path("engagement/agreements/<int:pk>/edit/", partners.agreement_edit, name="agreement_edit"),
     path("engagement/activities/", activities.activity_list, name="activity_list"),
     path("engagement/activities/new/", activities.activity_create, name="activity_create"),
     path("engagement/activities/<int:pk>/", activities.activity_detail, name="activity_detail"),

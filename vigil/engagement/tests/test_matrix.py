@@ -53,6 +53,7 @@ ROWS: list[Row] = [
     ("GET", "/engagement/history/{log}/edit/", MANAGE_OBJ),
     ("GET", "/engagement/partners/{partner}/agreements/new/", MANAGE_OBJ),
     ("GET", "/engagement/agreements/{agreement}/", MANAGE_OBJ),
+    ("GET", "/engagement/agreements/{agreement}/edit/", MANAGE_OBJ),
     ("GET", "/engagement/activities/", VIEW_LIST),
     ("GET", "/engagement/activities/new/", MANAGE_LIST),
     ("GET", "/engagement/activities/{activity}/", VIEW_OBJ),

@@ -156,6 +156,14 @@ def test_it_stores_agreements_sealed_and_audits_verified_downloads(
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == b"%PDF-1.4 memorandum"  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(action="engagement.file_download").count() == 1
+    edit = client.post(
+        f"/engagement/agreements/{agreement.pk}/edit/",
+        {"kind": "protocol", "title": "Protocol 2026", "signed_on": "2026-01-11"},
+    )
+    assert edit.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.kind, str(agreement.signed_on)) == ("protocol", "2026-01-11")
+    assert "Protocol 2026" in client.get(f"/engagement/partners/{partner.pk}/").content.decode()
 
     # Swap the stored file for another sealed under the same key: caught, not sent.
     other = sealing.store_file(key_of(world, agreement), [b"forged"])

@@ -18,7 +18,13 @@ from vigil.complaints import actions as complaints_actions
 from vigil.complaints.access import bodies_for, legal_actions_for
 from vigil.complaints.models import BodyType
 from vigil.engagement import actions, reads
-from vigil.engagement.forms import AgreementForm, ContactForm, ContactLogForm, PartnerForm
+from vigil.engagement.forms import (
+    AgreementEditForm,
+    AgreementForm,
+    ContactForm,
+    ContactLogForm,
+    PartnerForm,
+)
 from vigil.engagement.models import Agreement, ContactLog, Partner, PartnerContact, PartnerKind
 from vigil.engagement.views.common import (
     GET_POST,
@@ -304,6 +310,28 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("engagement:partner_detail", pk=partner.pk)
     back = reverse("engagement:partner_detail", args=[partner.pk])
     return form_page(request, form, title=_("New agreement"), back=back, multipart=True)
+
+
+@require_http_methods(GET_POST)
+@policy.staff_view(Perm.ENGAGEMENT_MANAGE)
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = policy.get_engagement_item_for_user(request, Agreement, pk)
+    key = policy.data_key(request, agreement)
+    initial = {
+        "kind": agreement.kind,
+        "signed_on": agreement.signed_on,
+        "valid_until": agreement.valid_until,
+        "title": reads.opened_with(key, agreement.sealed).get("title", ""),
+    }
+    form = AgreementEditForm(form_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        actions.update_agreement(
+            acting_user=acting_user(request), agreement=agreement, key=key, **form.cleaned_data
+        )
+        messages.success(request, _("Agreement saved."))
+        return redirect("engagement:partner_detail", pk=agreement.partner_id)
+    back = reverse("engagement:partner_detail", args=[agreement.partner_id])
+    return form_page(request, form, title=_("Edit agreement"), back=back)
 
 
 def sealed_download(request: HttpRequest, item: Any, fallback: str) -> HttpResponseBase:
