@@ -33,6 +33,9 @@ NOT_HERS = "302 200 200 200 403 403 403 404 403 404"
 MANAGE_LIST = "302 200 200 200 403 403 403 403 403 200"
 MANAGE_OBJ = "302 200 200 200 403 403 403 403 403 404"
 BAD_MOVE = "302 400 400 400 403 403 403 403 403 404"
+# An empty form posted: refused by the form (400) for those allowed, before any write.
+EMPTY_CREATE = "302 400 400 400 403 403 403 403 403 400"
+EMPTY_EDIT = "302 400 400 400 403 403 403 403 403 404"
 
 ROWS: list[Row] = [
     ("GET", "/engagement/", VIEW_LIST),
@@ -84,6 +87,24 @@ ROWS: list[Row] = [
     ("GET", "/engagement/visits/{visit}/recommendations/new/", MANAGE_OBJ),
     ("GET", "/engagement/recommendations/{recommendation}/edit/", MANAGE_OBJ),
     ("POST", "/engagement/recommendations/{recommendation}/move/", BAD_MOVE),
+    ("POST", "/engagement/calendar/", VIEW_LIST),
+    ("POST", "/engagement/partners/new/", EMPTY_CREATE),
+    ("POST", "/engagement/partners/{partner}/contacts/new/", EMPTY_EDIT),
+    ("POST", "/engagement/contacts/{contact}/edit/", EMPTY_EDIT),
+    ("POST", "/engagement/partners/{partner}/agreements/new/", EMPTY_EDIT),
+    ("POST", "/engagement/activities/new/", EMPTY_CREATE),
+    ("POST", "/engagement/activities/{activity}/edit/", EMPTY_EDIT),
+    ("POST", "/engagement/boards/new/", EMPTY_CREATE),
+    ("POST", "/engagement/boards/{board}/members/new/", EMPTY_EDIT),
+    ("POST", "/engagement/boards/{board}/suggestions/new/", EMPTY_EDIT),
+    (
+        "POST",
+        "/engagement/suggestions/{suggestion}/answer/",
+        "302 400 400 400 403 403 403 400 403 404",
+    ),
+    ("POST", "/engagement/visits/new/", EMPTY_CREATE),
+    ("POST", "/engagement/visits/{visit}/allegations/new/", EMPTY_EDIT),
+    ("POST", "/engagement/visits/{visit}/recommendations/new/", EMPTY_EDIT),
 ]
 
 
