@@ -78,6 +78,12 @@ class Perm(StrEnum):
     SUBSCRIBERS_MANAGE = "subscribers_manage"
     POLICE_DIGEST = "police_digest"
     POLICE_REQUESTS = "police_requests"
+    # --- engagement ---
+    ENGAGEMENT_VIEW = "engagement_view"
+    ENGAGEMENT_MANAGE = "engagement_manage"
+    ENGAGEMENT_ANSWER = "engagement_answer"
+    ENGAGEMENT_DASHBOARD = "engagement_dashboard"
+    DETENTION_MONITORING = "detention_monitoring"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -135,6 +141,13 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.POLICE_DIGEST: frozenset({R.COORDINATOR, R.LAWYER}),
     Perm.POLICE_REQUESTS: _CASE_TEAM,
     # --- end alerts
+    # --- engagement: the case team manages; the police liaison sees only the
+    # partnership and meeting records she takes part in and answers suggestions.
+    Perm.ENGAGEMENT_VIEW: _CASE_TEAM | {R.POLICE_LIAISON},
+    Perm.ENGAGEMENT_MANAGE: _CASE_TEAM,
+    Perm.ENGAGEMENT_ANSWER: _CASE_TEAM | {R.POLICE_LIAISON},
+    Perm.ENGAGEMENT_DASHBOARD: _CASE_TEAM | {R.ANALYST},
+    Perm.DETENTION_MONITORING: _CASE_TEAM,
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -574,3 +587,180 @@ def alert_member_for(request: HttpRequest) -> Any:
             raise PermissionDenied
         return members.Reader(membership.organisation_id, f"u:{membership.user_id}", None)
     return members.subscriber_reader(request)
+
+
+# --- engagement ---------------------------------------------------------------------
+# Partnerships, activities, community boards, detention visits, calendar feeds.
+# Members who may not manage (the police liaison) see only the partners and
+# activities listing them as participants and the suggestions addressed to them.
+
+
+def _engagement_scope(request: HttpRequest, perm: Perm) -> tuple[Membership, bool]:
+    """The member, and whether she is limited to the records she takes part in."""
+    membership = _membership(request, perm)
+    return membership, membership.role not in PERMISSIONS[Perm.ENGAGEMENT_MANAGE]
+
+
+def engagement_membership(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_VIEW) -> Membership:
+    return _membership(request, perm)
+
+
+def engagement_may(request: HttpRequest, perm: Perm) -> bool:
+    return can(getattr(request, "membership", None), perm)
+
+
+def partners_for(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_VIEW) -> QuerySet[Any]:
+    from vigil.engagement.models import Partner
+
+    membership, limited = _engagement_scope(request, perm)
+    partners = Partner.objects.filter(organisation_id=membership.organisation_id)
+    return partners.filter(participants=membership) if limited else partners
+
+
+def get_partner_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGEMENT_VIEW) -> Any:
+    partner = partners_for(request, perm).select_related("body", "organisation").filter(pk=pk)
+    found = partner.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def activities_for(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_VIEW) -> QuerySet[Any]:
+    membership, _limited = _engagement_scope(request, perm)
+    return activities_of(membership)
+
+
+def activities_of(membership: Membership) -> QuerySet[Any]:
+    """The activities a member may see (also for her calendar feed, which has no request)."""
+    from vigil.engagement.models import Activity
+
+    activities = Activity.objects.filter(organisation_id=membership.organisation_id)
+    if not can(membership, Perm.ENGAGEMENT_VIEW):
+        return activities.none()
+    if can(membership, Perm.ENGAGEMENT_MANAGE):
+        return activities
+    return activities.filter(participants=membership)
+
+
+def get_activity_for_user(request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGEMENT_VIEW) -> Any:
+    found = activities_for(request, perm).select_related("organisation", "board").filter(pk=pk)
+    activity = found.first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def boards_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.engagement.models import CommunityBoard
+
+    membership = _membership(request, Perm.ENGAGEMENT_MANAGE)
+    return CommunityBoard.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_board_for_user(request: HttpRequest, pk: int) -> Any:
+    board = boards_for(request).filter(pk=pk).first()
+    if board is None:
+        raise Http404
+    return board
+
+
+def suggestions_for(request: HttpRequest, perm: Perm = Perm.ENGAGEMENT_ANSWER) -> QuerySet[Any]:
+    """All of the organisation's for the case team; the liaison only those addressed to her."""
+    membership, _limited = _engagement_scope(request, perm)
+    return suggestions_of(membership)
+
+
+def suggestions_of(membership: Membership) -> QuerySet[Any]:
+    from vigil.engagement.models import Suggestion
+
+    suggestions = Suggestion.objects.filter(organisation_id=membership.organisation_id)
+    if not can(membership, Perm.ENGAGEMENT_ANSWER):
+        return suggestions.none()
+    if can(membership, Perm.ENGAGEMENT_MANAGE):
+        return suggestions
+    return suggestions.filter(addressed_to=membership)
+
+
+def recommendations_of(membership: Membership) -> QuerySet[Any]:
+    from vigil.engagement.models import Recommendation
+
+    items = Recommendation.objects.filter(visit__organisation_id=membership.organisation_id)
+    return items if can(membership, Perm.DETENTION_MONITORING) else items.none()
+
+
+def get_suggestion_for_user(
+    request: HttpRequest, pk: int, perm: Perm = Perm.ENGAGEMENT_ANSWER
+) -> Any:
+    found = suggestions_for(request, perm).select_related("board", "addressed_to").filter(pk=pk)
+    suggestion = found.first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+def visits_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.engagement.models import Visit
+
+    membership = _membership(request, Perm.DETENTION_MONITORING)
+    return Visit.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_visit_for_user(request: HttpRequest, pk: int) -> Any:
+    visit = visits_for(request).select_related("organisation").filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def get_visit_item_for_user(request: HttpRequest, model: type[Any], pk: int) -> Any:
+    """An allegation or recommendation of a visit this member may see."""
+    item = model.objects.filter(visit__in=visits_for(request), pk=pk).select_related("visit")
+    found = item.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def get_engagement_item_for_user(
+    request: HttpRequest, model: type[Any], pk: int, perm: Perm = Perm.ENGAGEMENT_MANAGE
+) -> Any:
+    """A contact, contact-log entry, agreement, material or board member of this organisation."""
+    membership = _membership(request, perm)
+    found = model.objects.filter(organisation_id=membership.organisation_id, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def engagement_participants(organisation_id: int) -> QuerySet[Membership]:
+    """Members who may be linked to records as participants (police liaisons): those
+    who may see engagement records but not manage them."""
+    roles = PERMISSIONS[Perm.ENGAGEMENT_ANSWER] - PERMISSIONS[Perm.ENGAGEMENT_MANAGE]
+    return Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=roles
+    ).select_related("user")
+
+
+def engagement_staff(organisation_id: int) -> QuerySet[Membership]:
+    """Members who may manage engagement records (visit teams, reminders)."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id,
+        is_active=True,
+        role__in=PERMISSIONS[Perm.ENGAGEMENT_MANAGE],
+    ).select_related("user")
+
+
+def calendar_feed_for_token(token_hash: str) -> Any:
+    """The live feed of an active member; revoked or unknown tokens are 404."""
+    from vigil.engagement.models import CalendarFeed
+
+    feed = (
+        CalendarFeed.objects.filter(token_hash=token_hash, revoked_at__isnull=True)
+        .select_related("membership", "membership__user", "membership__organisation")
+        .first()
+    )
+    if feed is None or not can(feed.membership, Perm.ENGAGEMENT_VIEW):
+        raise Http404
+    if not feed.membership.user.is_active:
+        raise Http404
+    return feed

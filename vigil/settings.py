@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "vigil.matching",
     "vigil.referrals",
     "vigil.alerts",
+    "vigil.engagement",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include(("vigil.matching.urls", "matching"))),
     path("", include(("vigil.referrals.urls", "referrals"))),
     path("", include(("vigil.alerts.urls", "alerts"))),
+    path("", include(("vigil.engagement.urls", "engagement"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

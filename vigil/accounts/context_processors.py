@@ -39,6 +39,8 @@ NAVIGATION = [
     (Perm.ALERT_MEMBER_PAGE, "alerts:members", _("Members' page")),
     (Perm.SUBSCRIBERS_MANAGE, "alerts:subscribers", _("Alert members")),
     (Perm.POLICE_REQUESTS, "alerts:police_requests", _("Police requests")),
+    (Perm.ENGAGEMENT_VIEW, "engagement:index", _("Police and oversight")),
+    (Perm.ENGAGEMENT_DASHBOARD, "engagement:dashboard", _("Engagement dashboard")),
 ]
 
 

@@ -359,6 +359,12 @@ def collect(spec: ReportSpec, progress: Progress) -> Content:
     if referral_funnel is not None:
         sections.append(referral_funnel)
     sections.append(_alerts_section(spec, w, threshold))
+    # --- engagement ---
+    from vigil.engagement.figures import report_section
+
+    engagement = report_section(scope.organisation_ids, spec.date_from, spec.date_to, w)
+    if engagement is not None:
+        sections.append(engagement)
     sections.append(Section(w["method"], paragraphs=_notes(spec, w, threshold)))
     return Content(
         spec.language,

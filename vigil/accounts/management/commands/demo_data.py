@@ -38,6 +38,9 @@ class Command(BaseCommand):
         from vigil.alerts.demo import create_demo_alerts
 
         alerts = create_demo_alerts()
+        from vigil.engagement.demo import create_demo_engagement
+
+        create_demo_engagement()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
