@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "vigil.intake",
     "vigil.stats",
     "vigil.complaints",
+    "vigil.imports",
+    "vigil.api",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +279,13 @@ REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 STATS_MIN_CELL = env_int("STATS_MIN_CELL", 5, minimum=3)
 # Generated advocacy reports (aggregates only) are deleted after this many days.
 STATS_REPORT_KEEP_DAYS = env_int("STATS_REPORT_KEEP_DAYS", 7, minimum=1)
+
+# --- Imports and API ---------------------------------------------------------------
+# Lines committed together by the importer (a crash loses at most one chunk).
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 500, minimum=1)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Requests per minute per API token (and per Kobo hook); counted in the cache.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 60, minimum=1)
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.

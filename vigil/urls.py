@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include(("vigil.intake.urls", "intake"))),
     path("", include(("vigil.stats.urls", "stats"))),
     path("", include(("vigil.complaints.urls", "complaints"))),
+    path("", include(("vigil.imports.urls", "imports"))),
+    path("", include(("vigil.api.urls", "api"))),
 ]

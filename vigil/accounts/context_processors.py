@@ -29,6 +29,8 @@ NAVIGATION = [
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
+    (Perm.IMPORT_RECORDS, "imports:index", _("Import and export")),
+    (Perm.MANAGE_API, "api:tokens", _("API and Kobo")),
 ]
 
 
