@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from vigil.accounts import views as account_views
+from vigil.api.endpoints import api as api_v1
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("", include(("vigil.complaints.urls", "complaints"))),
     path("", include(("vigil.imports.urls", "imports"))),
     path("", include(("vigil.api.urls", "api"))),
+    path("api/v1/", api_v1.urls),
 ]

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, NinjaAPI, Path, Schema
+from ninja import File, Form, NinjaAPI, Path, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
@@ -227,7 +227,7 @@ def submit_report(request: HttpRequest, body: ReportIn) -> Any:
     """Submit a report; it is sealed at once and lands in the organisation's inbox."""
     token = _token(request, Scope.REPORTS_SUBMIT)
     sent = actions.submit_report(token, _report_dict(body))
-    return 201, {"reference": sent.reference, "receipt": sent.receipt}
+    return Status(201, {"reference": sent.reference, "receipt": sent.receipt})
 
 
 @api.get("/reports/{reference}", response={200: ReportStatus, **ERRORS}, tags=["reports"])
@@ -291,7 +291,7 @@ def upload_import(
         )
     finally:
         file.close()
-    return 201, _job_out(job)
+    return Status(201, _job_out(job))
 
 
 @api.get("/imports/{job_id}", response={200: ImportOut, **ERRORS}, tags=["imports"])

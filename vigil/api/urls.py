@@ -1,10 +1,8 @@
 from django.urls import path
 
 from vigil.api import views
-from vigil.api.endpoints import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
     path("api/tokens/", views.tokens, name="tokens"),
     path("api/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("api/kobo/new/", views.hook_create, name="hook_create"),
