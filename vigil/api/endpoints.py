@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, NinjaAPI, Path, Schema, Status
+from ninja import File, Form, NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
@@ -62,7 +62,7 @@ class Error(Schema):
     detail: Any
 
 
-ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
+ERRORS: dict[int, Any] = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error}
 
 
 @api.exception_handler(RateLimited)
@@ -123,15 +123,35 @@ class TableUnit(str, Enum):
     victims = "victims"
 
 
-def _filters(date_from: datetime.date | None, date_to: datetime.date | None) -> Filters:
-    return Filters(date_from=date_from, date_to=date_to)
+# Real calendar dates only (years 1900-2099), so the schema says what is accepted.
+ISO_DATE = (
+    r"^(19|20)\d\d-((0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-9])|(0[13-9]|1[0-2])-30"
+    r"|(0[13578]|1[02])-31)$"
+)
+DateQuery = Query(
+    None, pattern=ISO_DATE, description="yyyy-mm-dd", format="date"
+)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    # A string with a pattern rather than a date: pydantic would take 0 as 1970-01-01.
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:  # 29 February of a common year: the month's last day
+        return datetime.date.fromisoformat(value[:8] + "28")
+
+
+def _filters(date_from: str | None, date_to: str | None) -> Filters:
+    return Filters(date_from=_date(date_from), date_to=_date(date_to))
 
 
 @api.get("/stats/key-figures", response={200: KeyFigures, **ERRORS}, tags=["statistics"])
 def key_figures(
     request: HttpRequest,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    date_from: str | None = DateQuery,
+    date_to: str | None = DateQuery,
 ) -> Any:
     """Incidents, acts and distinct victims; small counts are suppressed (null)."""
     token = _token(request, Scope.STATS_READ)
@@ -150,8 +170,8 @@ def stats_table(
     request: HttpRequest,
     dimension: TableDim,
     unit: TableUnit = TableUnit.acts,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
+    date_from: str | None = DateQuery,
+    date_to: str | None = DateQuery,
 ) -> Any:
     """One published table, after disclosure control (hidden cells are null)."""
     token = _token(request, Scope.STATS_READ)
@@ -284,7 +304,7 @@ def upload_import(
         raise HttpError(422, "the file did not arrive")
     saved = ImportMapping.objects.filter(organisation=token.organisation, name=mapping).first()
     if mapping and saved is None:
-        raise HttpError(422, "no saved mapping of that name")
+        raise HttpError(404, "no saved mapping of that name")
     try:
         job = import_actions.upload(
             None, token.organisation, file.chunks(), mapping=saved, api_token=token
