@@ -25,7 +25,7 @@ from vigil.audit.log import record
 from vigil.intake import actions as intake_actions
 from vigil.intake.models import Submission
 
-TOKEN_PREFIX = "vgl_"
+TOKEN_PREFIX = "vgl_"  # noqa: S105 - a public marker, not a secret
 
 
 def hash_token(token: str) -> str:

@@ -10,7 +10,7 @@ reports go in sealed and only their status comes back, imports return counts.
 from __future__ import annotations
 
 import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -106,7 +106,7 @@ class Table(Schema):
     total: int | None
 
 
-class TableDim(str, Enum):
+class TableDim(StrEnum):
     month = "month"
     year = "year"
     region = "region"
@@ -117,7 +117,7 @@ class TableDim(str, Enum):
     age_band = "age_band"
 
 
-class TableUnit(str, Enum):
+class TableUnit(StrEnum):
     incidents = "incidents"
     acts = "acts"
     victims = "victims"
@@ -128,9 +128,7 @@ ISO_DATE = (
     r"^(19|20)\d\d-((0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-9])|(0[13-9]|1[0-2])-30"
     r"|(0[13578]|1[02])-31)$"
 )
-DateQuery = Query(
-    None, pattern=ISO_DATE, description="yyyy-mm-dd", format="date"
-)
+DateQuery = Query(None, pattern=ISO_DATE, description="yyyy-mm-dd", format="date")
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -294,7 +292,7 @@ def _job_out(job: ImportJob) -> dict[str, Any]:
 @api.post("/imports", response={201: ImportOut, **ERRORS}, tags=["imports"])
 def upload_import(
     request: HttpRequest,
-    file: UploadedFile = File(...),
+    file: UploadedFile = File(...),  # noqa: B008 - ninja declares parameters this way
     mapping: str = Form("", max_length=80, pattern=r"^[^\x00-\x1f]*$"),
 ) -> Any:
     """Send a CSV or XLSX file. It is sealed at once; a coordinator checks and runs it

@@ -175,7 +175,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
     if current.status not in {JobStatus.UPLOADED, JobStatus.CHECKED} or current.mapping is None:
         return redirect("imports:job", pk=current.pk)
-    data, _sheet_ = _sheet(request, current)
+    data = _sheet(request, current)[0]
     actions.dry_run(request.user, current, data)
     return redirect("imports:job", pk=current.pk)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis import checks
 from django.core.cache import cache
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from vigil.api import actions
 from vigil.api.models import Scope

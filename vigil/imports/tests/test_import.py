@@ -112,7 +112,7 @@ def test_it_lists_every_problem_with_line_and_column_and_writes_nothing(
 def test_it_reports_a_missing_required_column(world: World, signed_in) -> None:  # type: ignore[no-untyped-def]
     coordinator = signed_in("coordinator")
     headers = [h for h in sheets.HEADERS if h != "act_type"]
-    rows = [[c for h, c in zip(sheets.HEADERS, sheets.good_row(1)) if h != "act_type"]]
+    rows = [[c for h, c in zip(sheets.HEADERS, sheets.good_row(1), strict=True) if h != "act_type"]]
     job = _upload(coordinator, sheets.csv_bytes(rows, headers, encoding="cp1251", sep=";"), "a.csv")
     columns = {k: v for k, v in sheets.DEFAULT_COLUMNS.items() if k != "act_type"}
     page = _map_and_check(coordinator, job, columns)
