@@ -14,7 +14,6 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -25,7 +24,7 @@ from vigil.intake import choices
 @dataclass(frozen=True)
 class ReportField:
     name: str
-    label: Promise
+    label: Any  # a lazy translation
     kind: str  # text, one, many, date, region
     options: tuple[tuple[str, Any], ...] = ()
 

@@ -7,9 +7,10 @@ read back with the default mapping gives the same records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -20,14 +21,14 @@ from vigil.incidents.models import AgeBand, Sex
 @dataclass(frozen=True)
 class Field:
     name: str
-    label: Promise
+    label: Any  # a lazy translation
     kind: str  # text, sealed, date, term, choice, bool
     required: bool = False
     term_list: str = ""
-    choices: tuple[tuple[str, Promise], ...] = ()
+    choices: tuple[tuple[str, Any], ...] = ()
 
 
-def _choices(items: list[tuple[str, Promise]]) -> tuple[tuple[str, Promise], ...]:
+def _choices(items: Sequence[tuple[str, Any]]) -> tuple[tuple[str, Any], ...]:
     return tuple((code, label) for code, label in items if code)
 
 

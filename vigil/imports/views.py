@@ -122,7 +122,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             values=form.values(),
         )
         if "check" in request.POST:
-            actions.dry_run(request.user, job, data)
+            actions.dry_run(request.user, job, data)  # type: ignore[arg-type]
             return redirect("imports:job", pk=job.pk)
         messages.success(request, _("Mapping saved."))
         return redirect("imports:mapping", pk=job.pk)
@@ -176,7 +176,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     if current.status not in {JobStatus.UPLOADED, JobStatus.CHECKED} or current.mapping is None:
         return redirect("imports:job", pk=current.pk)
     data = _sheet(request, current)[0]
-    actions.dry_run(request.user, current, data)
+    actions.dry_run(request.user, current, data)  # type: ignore[arg-type]
     return redirect("imports:job", pk=current.pk)
 
 
@@ -185,7 +185,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
     if current.status == JobStatus.CHECKED:
-        actions.start(request.user, current)
+        actions.start(request.user, current)  # type: ignore[arg-type]
     return redirect("imports:job", pk=current.pk)
 
 

@@ -105,7 +105,7 @@ def test_it_lists_every_problem_with_line_and_column_and_writes_nothing(
     job.refresh_from_db()
     assert (job.imported, job.rejected, job.status) == (3, 3, JobStatus.DONE)
     serial = Event.objects.get(pk=ImportedRecord.objects.order_by("pk")[2].event_id)
-    assert serial.start_date.isoformat() == "2024-03-05"
+    assert str(serial.start_date) == "2024-03-05"
     assert serial.acts.get().act_type.code == "ACT.PHYS.BEATING"
 
 
@@ -144,7 +144,7 @@ def test_it_imports_1000_xlsx_rows_sealed_and_a_rerun_changes_nothing(
     index_key = crypto.blind_index_key(world.org_private)
     badge = crypto.blind_index(index_key, "badge", "4471-7")
     perpetrator = Perpetrator.objects.get(badge_bidx=badge)
-    event_key = crypto.unseal(world.org_private, bytes(perpetrator.event.sealed_key))
+    event_key = crypto.unseal(world.org_private, bytes(perpetrator.event.sealed_key or b""))
     assert sealing.open_json(event_key, perpetrator.sealed)["badge"] == "4471-7"
     assert sealing.open_json(event_key, perpetrator.event.sealed)["narrative"].endswith(" 7")
     name = crypto.blind_index(index_key, "name", f"{sheets.NAME} 7")
