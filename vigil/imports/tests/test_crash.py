@@ -27,7 +27,9 @@ from vigil.vocab.loader import load_terms
 from vigil.vocab.models import Term
 if not Term.objects.exists():
     load_terms(Term)
-made = actions.create_organisation(None, name="Svitlo", slug="svitlo", country="UA", languages=["uk"])
+made = actions.create_organisation(
+    None, name="Svitlo", slug="svitlo", country="UA", languages=["uk"]
+)
 actions.add_member(None, made.organisation, username="coord", role="coordinator",
                    password="correct horse battery staple", org_private=made.private_key)
 ImportMapping.objects.create(organisation=made.organisation, name="sheet",
