@@ -332,3 +332,26 @@ def record_export(
             format=file_format,
             rows=rows,
         )
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "IMPORT_KEEP_DAYS", 7))
+
+
+def purge_abandoned(now: Any = None) -> int:
+    """Sealed uploads of unfinished imports older than ``IMPORT_KEEP_DAYS`` are destroyed."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
+    stale = ImportJob.objects.filter(
+        status__in=[JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.RUNNING],
+        created_at__lt=cutoff,
+    ).select_related("organisation")
+    count = 0
+    for job in stale:
+        with transaction.atomic():
+            _destroy_file(job)
+            job.status = JobStatus.CANCELLED
+            job.finished_at = timezone.now()
+            job.save()
+            record(None, "import.expire", organisation=job.organisation, target=job)
+        count += 1
+    return count

@@ -11,5 +11,6 @@ EVENTS: dict[str, frozenset[str]] = {
     "import.finish": frozenset({"events", "skipped", "rejected"}),
     "import.fail": frozenset(),
     "import.cancel": frozenset(),
+    "import.expire": frozenset(),
     "import.export": frozenset({"format", "rows"}),
 }

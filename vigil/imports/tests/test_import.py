@@ -242,3 +242,25 @@ def test_it_reads_problems_without_values_into_the_audit_log(world: World) -> No
     stored = str(job.problems) + str(list(AuditEvent.objects.values_list("data", flat=True)))
     assert "потом" not in stored and "секретное" not in stored
     assert {p["code"] for p in job.problems} == {"bad_date", "unknown_term"}
+
+
+def test_it_destroys_uploads_of_abandoned_imports(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from vigil.imports.tasks import purge_abandoned_imports
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    user = world["coordinator"].user
+    old = actions.upload(user, world.org, [sheets.csv_bytes([sheets.good_row(1)])])
+    fresh = actions.upload(user, world.org, [sheets.csv_bytes([sheets.good_row(2)])])
+    stored = Path(settings.MEDIA_ROOT) / old.stored_name
+    ImportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    assert purge_abandoned_imports.enqueue().return_value == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert old.status == JobStatus.CANCELLED and not stored.exists() and old.sealed_key is None
+    assert fresh.status == JobStatus.UPLOADED and fresh.stored_name

@@ -29,6 +29,9 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        from vigil.imports.demo import create_demo_mappings
+
+        create_demo_mappings()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
