@@ -127,7 +127,8 @@ def kobo_receive(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
         return JsonResponse({"detail": "unauthorised"}, status=401)
     if actions.over_rate("kobo", hook.pk):
         return JsonResponse({"detail": "rate limit exceeded"}, status=429)
-    if int(request.headers.get("Content-Length") or 0) > MAX_KOBO_BYTES:
+    length = request.headers.get("Content-Length") or "0"
+    if not length.isdigit() or int(length) > MAX_KOBO_BYTES:
         return JsonResponse({"detail": "too large"}, status=413)
     try:
         payload = json.loads(request.body)
