@@ -151,6 +151,10 @@ class Checker:
             if header in headers
         }
         self.seen: set[str] = set()
+        # Resolved once: a lazy label costs a gettext call each time it is read.
+        self.column_names = {
+            spec.name: mapping.columns.get(spec.name) or str(spec.label) for spec in F.FIELDS
+        }
         self.choices = {name: _choice_lookup(spec) for name, spec in _CHOICES.items()}
         self.today = datetime.date.today()
 
@@ -173,10 +177,9 @@ class Checker:
         for spec in F.FIELDS:
             raw = self._cell(cells, spec.name)
             text = text_of(raw) if raw != "" else ""
-            column = self.mapping.columns.get(spec.name, str(spec.label))
             value, code = self._value(spec, raw, text)
             if code:
-                problems.append(Problem(line, column, code))
+                problems.append(Problem(line, self.column_names[spec.name], code))
             values[spec.name] = value
         external = values["external_id"]
         if external and external.casefold() in self.seen:
