@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -84,6 +84,10 @@ class Perm(StrEnum):
     ENGAGEMENT_ANSWER = "engagement_answer"
     ENGAGEMENT_DASHBOARD = "engagement_dashboard"
     DETENTION_MONITORING = "detention_monitoring"
+    # --- imports and api ---
+    IMPORT_RECORDS = "import_records"
+    EXPORT_RECORDS = "export_records"
+    MANAGE_API = "manage_api"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -148,6 +152,10 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.ENGAGEMENT_ANSWER: _CASE_TEAM | {R.POLICE_LIAISON},
     Perm.ENGAGEMENT_DASHBOARD: _CASE_TEAM | {R.ANALYST},
     Perm.DETENTION_MONITORING: _CASE_TEAM,
+    # --- imports and api: bulk data in and out, and keys for programs, are coordinators' ---
+    Perm.IMPORT_RECORDS: frozenset({R.COORDINATOR}),
+    Perm.EXPORT_RECORDS: frozenset({R.COORDINATOR}),
+    Perm.MANAGE_API: frozenset({R.COORDINATOR}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -764,3 +772,58 @@ def calendar_feed_for_token(token_hash: str) -> Any:
     if not feed.membership.user.is_active:
         raise Http404
     return feed
+
+
+# --- imports and api ---------------------------------------------------------------
+
+
+def import_jobs_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.imports.models import ImportJob
+
+    membership = _membership(request, Perm.IMPORT_RECORDS)
+    return ImportJob.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_import_job_for_user(request: HttpRequest, pk: int) -> Any:
+    try:
+        return import_jobs_for(request).select_related("organisation", "mapping").get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def export_events_for(request: HttpRequest) -> QuerySet[Event]:
+    """Recorded incidents of the coordinator's organisation, for the records export."""
+    return events_for(request, Perm.EXPORT_RECORDS).filter(status="recorded")
+
+
+def api_tokens_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.api.models import ApiToken
+
+    membership = _membership(request, Perm.MANAGE_API)
+    return ApiToken.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_api_token_for_user(request: HttpRequest, pk: int) -> Any:
+    try:
+        return api_tokens_for(request).get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def kobo_hooks_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.api.models import KoboHook
+
+    membership = _membership(request, Perm.MANAGE_API)
+    return KoboHook.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_kobo_hook_for_user(request: HttpRequest, pk: int) -> Any:
+    try:
+        return kobo_hooks_for(request).get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def token_allows(token: Any, scope: str) -> bool:
+    """An API token acts for its organisation within its scopes only."""
+    return token is not None and token.is_usable and scope in token.scopes

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "vigil.referrals",
     "vigil.alerts",
     "vigil.engagement",
+    "vigil.imports",
+    "vigil.api",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +311,14 @@ if TESTING and "AUDIT_CHECKPOINT_DIR" not in os.environ:
     # Never mix a test run's checkpoints with a development database's.
     AUDIT_CHECKPOINT_DIR = Path(tempfile.mkdtemp(prefix="vigil-test-audit-"))
     AUDIT_SIGNING_KEY_FILE = AUDIT_CHECKPOINT_DIR / "audit-checkpoint.key"
+# --- Imports and API ---------------------------------------------------------------
+# Lines committed together by the importer (a crash loses at most one chunk).
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 500, minimum=1)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Uploads of imports left unfinished are destroyed after this many days.
+IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7, minimum=1)
+# Requests per minute per API token (and per Kobo hook); counted in the cache.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 60, minimum=1)
 
 # --- Logging ------------------------------------------------------------------
 # No handler prints client addresses: the request filter strips them.

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from vigil.accounts import views as account_views
+from vigil.api.endpoints import api as api_v1
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -20,6 +21,9 @@ urlpatterns = [
     path("", include(("vigil.referrals.urls", "referrals"))),
     path("", include(("vigil.alerts.urls", "alerts"))),
     path("", include(("vigil.engagement.urls", "engagement"))),
+    path("", include(("vigil.imports.urls", "imports"))),
+    path("", include(("vigil.api.urls", "api"))),
+    path("api/v1/", api_v1.urls),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

@@ -41,6 +41,8 @@ NAVIGATION = [
     (Perm.POLICE_REQUESTS, "alerts:police_requests", _("Police requests")),
     (Perm.ENGAGEMENT_VIEW, "engagement:index", _("Police and oversight")),
     (Perm.ENGAGEMENT_DASHBOARD, "engagement:dashboard", _("Engagement dashboard")),
+    (Perm.IMPORT_RECORDS, "imports:index", _("Import and export")),
+    (Perm.MANAGE_API, "api:tokens", _("API and Kobo")),
 ]
 
 

@@ -41,6 +41,9 @@ class Command(BaseCommand):
         from vigil.engagement.demo import create_demo_engagement
 
         create_demo_engagement()
+        from vigil.imports.demo import create_demo_mappings
+
+        create_demo_mappings()
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(

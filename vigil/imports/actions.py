@@ -1,0 +1,357 @@
+"""Writes of the import workflow: upload, mapping, dry run, chunks, end. Each is audited.
+
+Keys: writing sealed records needs only the organisation's public key, but
+opening the uploaded file and computing blind indexes (names, phones, badges,
+the external identifier) need the organisation key. The server never keeps
+that key at rest, so chunks run where a key is at hand: in a signed-in
+member's requests (the progress page runs one slice of chunks per reload, with
+the key from her session) or in ``manage.py import_records``, which unlocks the
+key from a member's password or the recovery phrase typed at the prompt.
+Every chunk commits its rows together with the job's cursor, so a killed
+process loses at most the chunk it was writing, and a re-run resumes after the
+last committed line; the external identifier (blind index, unique per
+organisation) makes a second import of the same file create nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F as DbF
+from django.utils import timezone
+
+from vigil.accounts.models import Organisation, User
+from vigil.audit.log import record
+from vigil.imports import reader
+from vigil.imports.models import ImportJob, ImportMapping, JobStatus
+from vigil.imports.rows import Checker, Mapping, Problem, Row, Vocabulary
+from vigil.imports.writer import write_rows
+from vigil.vault import sealing
+
+Progress = Callable[[ImportJob], None]
+
+
+def chunk_rows() -> int:
+    return int(getattr(settings, "IMPORT_CHUNK_ROWS", 500))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+
+class _Head:
+    """Passes chunks through and keeps the first bytes, to tell XLSX from CSV."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+        self.head = b""
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            if len(self.head) < 8:
+                self.head += chunk[:8]
+            yield chunk
+
+
+def upload(
+    acting_user: User | None,
+    organisation: Organisation,
+    chunks: Iterable[bytes],
+    *,
+    mapping: ImportMapping | None = None,
+    api_token: Any = None,
+) -> ImportJob:
+    """Seal the file into storage as it streams in (no plaintext on disk), then record it."""
+    job = ImportJob(organisation=organisation, created_by=acting_user, mapping=mapping)
+    key = job.ensure_data_key(organisation)
+    head = _Head(chunks)
+    stored = sealing.store_file(key, head, folder="imports")
+    try:
+        with transaction.atomic():
+            job.file_format = reader.detect_format(head.head)
+            job.stored_name = stored.name
+            job.size = stored.size
+            job.sha256 = stored.sha256
+            job.api_token = api_token
+            job.save()
+            record(
+                acting_user,
+                "import.upload",
+                organisation=organisation,
+                target=job,
+                format=job.file_format,
+                size=stored.size,
+                api_token=api_token.pk if api_token is not None else None,
+            )
+    except BaseException:
+        sealing.delete_file(stored.name)
+        raise
+    return job
+
+
+def save_mapping(
+    acting_user: User,
+    job: ImportJob,
+    *,
+    name: str,
+    columns: dict[str, str],
+    values: dict[str, dict[str, str]],
+) -> ImportMapping:
+    with transaction.atomic():
+        mapping, created = ImportMapping.objects.update_or_create(
+            organisation=job.organisation,
+            name=name.strip(),
+            defaults={"columns": columns, "values": values, "updated_by": acting_user},
+        )
+        ImportJob.objects.filter(pk=job.pk).update(mapping=mapping)
+        job.mapping = mapping
+        record(
+            acting_user,
+            "import.mapping_save",
+            organisation=job.organisation,
+            target=mapping,
+            job=job.pk,
+            created=created,
+            columns=len(columns),
+        )
+    return mapping
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    good: int = 0
+    problems: list[Problem] | None = None
+
+
+def _checker(job: ImportJob, sheet: reader.Sheet) -> Checker:
+    assert job.mapping is not None  # noqa: S101 - views and the command check it first
+    mapping = Mapping.of(job.mapping.columns, job.mapping.values)
+    return Checker(sheet.headers, mapping, Vocabulary(job.organisation_id))
+
+
+def check_file(job: ImportJob, data: bytes) -> Report:
+    """Every problem of every row; writes nothing."""
+    sheet = reader.read(data, job.file_format)
+    checker = _checker(job, sheet)
+    problems = checker.header_problems()
+    report = Report(problems=problems)
+    if problems:
+        report.rows = sum(1 for _ in sheet.rows)
+        return report
+    for line, cells in sheet.rows:
+        row, found = checker.check(line, cells)
+        report.rows += 1
+        report.good += row is not None
+        problems.extend(found)
+    return report
+
+
+def dry_run(acting_user: User | None, job: ImportJob, data: bytes) -> Report:
+    report = check_file(job, data)
+    problems = report.problems or []
+    with transaction.atomic():
+        job.problems = [p.as_dict() for p in problems]
+        job.total_rows = report.rows
+        job.status = JobStatus.CHECKED
+        job.save(update_fields=["problems", "total_rows", "status"])
+        record(
+            acting_user,
+            "import.dry_run",
+            organisation=job.organisation,
+            target=job,
+            rows=report.rows,
+            good=report.good,
+            problems=len(problems),
+        )
+    return report
+
+
+def start(acting_user: User | None, job: ImportJob) -> None:
+    with transaction.atomic():
+        job.status = JobStatus.RUNNING
+        job.save(update_fields=["status"])
+        record(acting_user, "import.start", organisation=job.organisation, target=job)
+
+
+def claim(job: ImportJob, seconds: int = 120) -> bool:
+    """Take the job for one request's slice; False when another process holds it."""
+    now = timezone.now()
+    taken = (
+        ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING)
+        .exclude(claimed_until__gt=now)
+        .update(claimed_until=now + timedelta(seconds=seconds))
+    )
+    return taken == 1
+
+
+def release(job: ImportJob) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(claimed_until=None)
+
+
+def _commit_chunk(
+    acting_user: User | None,
+    job: ImportJob,
+    index_key: bytes,
+    rows: list[Row],
+    rejected: int,
+    last_line: int,
+) -> None:
+    with transaction.atomic():
+        written = write_rows(acting_user, job.organisation, index_key, rows, job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            done_line=last_line,
+            imported=DbF("imported") + written.events,
+            skipped=DbF("skipped") + written.skipped,
+            rejected=DbF("rejected") + rejected,
+        )
+        record(
+            acting_user,
+            "import.chunk",
+            organisation=job.organisation,
+            target=job,
+            last_line=last_line,
+            events=written.events,
+            perpetrators=written.perpetrators,
+            cases=written.cases,
+            skipped=written.skipped,
+            rejected=rejected,
+        )
+    job.refresh_from_db()
+
+
+def run(
+    acting_user: User | None,
+    job: ImportJob,
+    data: bytes,
+    index_key: bytes,
+    *,
+    budget_seconds: float | None = None,
+    progress: Progress | None = None,
+) -> bool:
+    """Import the rows after ``done_line`` in chunks; True when the file is finished.
+
+    With a budget, stops after the chunk that passes it (a request's slice).
+    Rows with problems are counted as rejected and not written.
+    """
+    started = time.monotonic()
+    sheet = reader.read(data, job.file_format)
+    checker = _checker(job, sheet)
+    if checker.header_problems():
+        fail(acting_user, job)
+        return True
+    size = chunk_rows()
+    rows: list[Row] = []
+    rejected = 0
+    seen = 0
+    last = job.done_line
+    for line, cells in sheet.rows:
+        if line <= job.done_line:
+            continue
+        row, _problems = checker.check(line, cells)
+        if row is None:
+            rejected += 1
+        else:
+            rows.append(row)
+        seen += 1
+        last = line
+        if seen >= size:
+            _commit_chunk(acting_user, job, index_key, rows, rejected, last)
+            rows, rejected, seen = [], 0, 0
+            if progress is not None:
+                progress(job)
+            if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+                return False
+    if seen:
+        _commit_chunk(acting_user, job, index_key, rows, rejected, last)
+    finish(acting_user, job)
+    if progress is not None:
+        progress(job)
+    return True
+
+
+def _destroy_file(job: ImportJob) -> None:
+    if job.stored_name:
+        sealing.delete_file(job.stored_name)
+    job.stored_name = ""
+    job.shred()
+
+
+def finish(acting_user: User | None, job: ImportJob) -> None:
+    """The import is complete: the uploaded file and its key are destroyed."""
+    with transaction.atomic():
+        job.refresh_from_db()
+        _destroy_file(job)
+        job.status = JobStatus.DONE
+        job.finished_at = timezone.now()
+        job.claimed_until = None
+        job.save()
+        record(
+            acting_user,
+            "import.finish",
+            organisation=job.organisation,
+            target=job,
+            events=job.imported,
+            skipped=job.skipped,
+            rejected=job.rejected,
+        )
+
+
+def fail(acting_user: User | None, job: ImportJob) -> None:
+    with transaction.atomic():
+        _destroy_file(job)
+        job.status = JobStatus.FAILED
+        job.finished_at = timezone.now()
+        job.save()
+        record(acting_user, "import.fail", organisation=job.organisation, target=job)
+
+
+def cancel(acting_user: User, job: ImportJob) -> None:
+    with transaction.atomic():
+        _destroy_file(job)
+        job.status = JobStatus.CANCELLED
+        job.finished_at = timezone.now()
+        job.save()
+        record(acting_user, "import.cancel", organisation=job.organisation, target=job)
+
+
+def record_export(
+    acting_user: User, organisation: Organisation, file_format: str, rows: int
+) -> None:
+    with transaction.atomic():
+        record(
+            acting_user,
+            "import.export",
+            organisation=organisation,
+            format=file_format,
+            rows=rows,
+        )
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "IMPORT_KEEP_DAYS", 7))
+
+
+def purge_abandoned(now: Any = None) -> int:
+    """Sealed uploads of unfinished imports older than ``IMPORT_KEEP_DAYS`` are destroyed."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days())
+    stale = ImportJob.objects.filter(
+        status__in=[JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.RUNNING],
+        created_at__lt=cutoff,
+    ).select_related("organisation")
+    count = 0
+    for job in stale:
+        with transaction.atomic():
+            _destroy_file(job)
+            job.status = JobStatus.CANCELLED
+            job.finished_at = timezone.now()
+            job.save()
+            record(None, "import.expire", organisation=job.organisation, target=job)
+        count += 1
+    return count

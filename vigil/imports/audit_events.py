@@ -1,0 +1,16 @@
+"""Audit actions recorded by the import app, with the detail keys each may carry."""
+
+EVENTS: dict[str, frozenset[str]] = {
+    "import.upload": frozenset({"format", "size", "api_token"}),
+    "import.mapping_save": frozenset({"job", "created", "columns"}),
+    "import.dry_run": frozenset({"rows", "good", "problems"}),
+    "import.start": frozenset(),
+    "import.chunk": frozenset(
+        {"last_line", "events", "perpetrators", "cases", "skipped", "rejected"}
+    ),
+    "import.finish": frozenset({"events", "skipped", "rejected"}),
+    "import.fail": frozenset(),
+    "import.cancel": frozenset(),
+    "import.expire": frozenset(),
+    "import.export": frozenset({"format", "rows"}),
+}

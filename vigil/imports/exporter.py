@@ -1,0 +1,152 @@
+"""The organisation's own incidents as CSV or XLSX, in the importer's column layout.
+
+One line per act (victim and act type), with the first perpetrator involved in
+it and the victim's case for the incident. The file holds unsealed names and
+narratives: it is built in memory (never a temporary file) and only for
+coordinators (``Perm.EXPORT_RECORDS``), and every export is audited.
+
+Cells that a spreadsheet program would run as a formula (starting with = + -
+@, a tab or a carriage return, or their full-width forms) get a leading
+apostrophe; the importer removes it again, so an export read back gives the
+same records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from openpyxl import Workbook
+
+from vigil.cases.models import Case, Consent, ConsentPurpose
+from vigil.imports.fields import FIELDS
+from vigil.imports.reader import FORMULA_START
+from vigil.incidents.models import Act, Event, Involvement
+from vigil.vault import sealing
+from vigil.vault.session import Vault
+
+HEADER = [f.name for f in FIELDS]
+
+
+def defuse(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _events(events: QuerySet[Event]) -> QuerySet[Event]:
+    return (
+        events.order_by("number")
+        .select_related("place_type")
+        .prefetch_related(
+            Prefetch(
+                "acts",
+                queryset=Act.objects.order_by("pk").select_related(
+                    "victim", "victim__primary_group", "act_type", "status_at_end"
+                ),
+            ),
+            Prefetch(
+                "perpetrators__involvements",
+                queryset=Involvement.objects.order_by("pk"),
+            ),
+            "perpetrators__perpetrator_type",
+            Prefetch("cases", queryset=Case.objects.order_by("pk")),
+        )
+    )
+
+
+def _consent(person_id: int) -> str:
+    latest = (
+        Consent.objects.filter(person_id=person_id, purpose=ConsentPurpose.STATISTICS, body="")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if latest is None:
+        return ""
+    return "yes" if latest.granted else "no"
+
+
+def rows(events: QuerySet[Event], vault: Vault) -> Iterator[list[Any]]:
+    """Unsealed rows of the organisation's recorded incidents (caller checked policy)."""
+    for event in _events(events).iterator(chunk_size=500):
+        key = event.data_key(vault, event.organisation_id)
+        sealed = sealing.open_json(key, event.sealed, {})
+        perpetrators = list(event.perpetrators.all())
+        cases = list(event.cases.all())
+        for act in event.acts.all():
+            yield _line(event, sealed, act, perpetrators, cases, key, vault)
+
+
+def _line(
+    event: Event,
+    sealed: dict[str, Any],
+    act: Act,
+    perpetrators: list[Any],
+    cases: list[Case],
+    key: bytes,
+    vault: Vault,
+) -> list[Any]:
+    victim = act.victim
+    person = sealing.open_json(victim.data_key(vault, victim.organisation_id), victim.sealed, {})
+    perpetrator = next(
+        (p for p in perpetrators if any(i.act_id == act.pk for i in p.involvements.all())),
+        perpetrators[0] if perpetrators else None,
+    )
+    who = sealing.open_json(key, perpetrator.sealed, {}) if perpetrator is not None else {}
+    case = next((c for c in cases if c.client_id == victim.pk), None)
+    values = {
+        "external_id": sealed.get("external_id") or event.code,
+        "date": event.start_date.isoformat() if event.start_date else "",
+        "region": event.region,
+        "place_type": event.place_type.code if event.place_type else "",
+        "title": sealed.get("title", ""),
+        "city": sealed.get("city", ""),
+        "narrative": sealed.get("narrative", ""),
+        "victim_pseudonym": victim.pseudonym,
+        "victim_name": person.get("legal_name", ""),
+        "victim_phone": person.get("phone", ""),
+        "victim_sex": victim.sex,
+        "victim_age_band": victim.age_band,
+        "victim_group": victim.primary_group.code if victim.primary_group else "",
+        "act_type": act.act_type.code,
+        "act_status": act.status_at_end.code if act.status_at_end else "",
+        "perpetrator_type": (
+            perpetrator.perpetrator_type.code
+            if perpetrator is not None and perpetrator.perpetrator_type
+            else ""
+        ),
+        "perpetrator_name": who.get("name", ""),
+        "perpetrator_badge": who.get("badge", ""),
+        "perpetrator_unit": who.get("unit", ""),
+        "statistics_consent": _consent(victim.pk),
+        "case_status": case.status if case is not None else "",
+    }
+    return [values[name] for name in HEADER]
+
+
+def csv_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    count = 0
+    for line in lines:
+        writer.writerow([defuse(v) for v in line])
+        count += 1
+    return "\ufeff".encode() + buffer.getvalue().encode(), count
+
+
+def xlsx_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="incidents")
+    sheet.append(HEADER)
+    count = 0
+    for line in lines:
+        # Every cell as text: an identifier like "007" or a date stays exactly as written.
+        sheet.append([defuse(str(v)) for v in line])
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count

@@ -1,0 +1,137 @@
+"""Spreadsheet imports: saved column mappings, import jobs and what they created.
+
+The uploaded file is stored sealed under its own data key (sealed to the
+organisation, like evidence) and deleted when the job ends. Nothing in these
+rows is readable without the organisation key: problems carry line numbers,
+column headers and codes, never cell values.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vigil.vault.sealing import SealedRecord
+
+
+class ImportMapping(models.Model):
+    """Columns to fields and raw values to term codes, reused for the next file.
+
+    ``columns``: {field: column header}. ``values``: {field: {raw value: term code}},
+    where the code ``"-"`` means "leave empty".
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    columns = models.JSONField(default=dict)
+    values = models.JSONField(default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="import_mapping_name")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class JobStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Waiting for the column mapping")
+    CHECKED = "checked", _("Checked (dry run done)")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class FileFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ImportJob(SealedRecord):
+    """One uploaded file on its way in. ``sealed_key`` opens the stored file."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # Set when the file came through the API (the token that sent it).
+    api_token = models.ForeignKey(
+        "api.ApiToken", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    mapping = models.ForeignKey(
+        ImportMapping, on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.UPLOADED)
+    file_format = models.CharField(max_length=8, choices=FileFormat.choices)
+    stored_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    # The last spreadsheet line whose chunk is committed: a resumed run starts after it.
+    done_line = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # [{"line": 3, "column": "Date", "code": "bad_date"}], from the last dry run.
+    problems = models.JSONField(default=list, blank=True)
+    # A running chunk holds this until it commits, so two tabs never run the same chunk.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"import {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        handled = self.imported + self.skipped + self.rejected
+        return min(100, handled * 100 // self.total_rows)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.RUNNING}
+
+
+class ImportedRecord(models.Model):
+    """An external identifier already imported: a re-run skips its row.
+
+    The identifier is kept as a blind index only (it may be a case number of
+    another system)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    external_bidx = models.CharField(max_length=32)
+    event = models.ForeignKey(
+        "incidents.Event", on_delete=models.CASCADE, related_name="import_records"
+    )
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_bidx"], name="imported_external_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"imported {self.event_id}"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from vigil.conftest import World
+from vigil.imports import actions
+from vigil.imports.tests import sheets
+from vigil.tests_matrix import Row, run_matrix
+
+# columns: anon coordinator caseworker lawyer hotline analyst referral police_liaison
+#          network_analyst other_org
+ROWS: list[Row] = [
+    ("GET", "/imports/", "302 200 403 403 403 403 403 403 403 200"),
+    ("POST", "/imports/", "302 200 403 403 403 403 403 403 403 200"),
+    ("GET", "/imports/{job}/", "302 200 403 403 403 403 403 403 403 404"),
+    ("GET", "/imports/{job}/mapping/", "302 200 403 403 403 403 403 403 403 404"),
+    ("POST", "/imports/{job}/mapping/", "302 200 403 403 403 403 403 403 403 404"),
+    ("POST", "/imports/{job}/dry-run/", "302 302 403 403 403 403 403 403 403 404"),
+    ("POST", "/imports/{job}/start/", "302 302 403 403 403 403 403 403 403 404"),
+    ("POST", "/imports/{fresh}/cancel/", "302 302 403 403 403 403 403 403 403 404"),
+    ("GET", "/imports/export.csv", "302 200 403 403 403 403 403 403 403 200"),
+    ("GET", "/imports/export.xlsx", "302 200 403 403 403 403 403 403 403 200"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def test_it_matches_the_imports_matrix(world: World) -> None:
+    user = world["coordinator"].user
+    data = [sheets.csv_bytes([sheets.good_row(1)])]
+    job = actions.upload(user, world.org, data)
+
+    def targets() -> dict[str, object]:
+        return {"job": job.pk, "fresh": actions.upload(user, world.org, data).pk}
+
+    assert run_matrix(world, ROWS, targets) == []

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from vigil.imports import views
+
+urlpatterns = [
+    path("imports/", views.index, name="index"),
+    path("imports/<int:pk>/", views.job, name="job"),
+    path("imports/<int:pk>/mapping/", views.mapping, name="mapping"),
+    path("imports/<int:pk>/dry-run/", views.dry_run, name="dry_run"),
+    path("imports/<int:pk>/start/", views.start, name="start"),
+    path("imports/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("imports/export.<str:file_format>", views.export, name="export"),
+]
