@@ -36,12 +36,15 @@ from vigil.complaints.forms import (
     OverrideForm,
     ResponseForm,
     ShareConsentForm,
+    template_error_message,
 )
 from vigil.complaints.models import (
     ActionStatus,
+    BodyType,
     LegalAction,
     LegalGround,
     LetterFormat,
+    LetterLanguage,
     OversightBody,
 )
 from vigil.incidents.models import Act, Event
@@ -502,15 +505,20 @@ def generate_letter(request: HttpRequest, pk: int) -> HttpResponse:
     data = _letter_input(request, action, language)
     values = letters.context(data)
     case_key = policy.data_key(request, action.case)
+    # Render every format before storing any, so a failing template stores nothing.
+    rendered: list[tuple[str, bytes, str]] = []
     for fmt in form.cleaned_data["formats"]:
-        template_sha = ""
         if fmt == LetterFormat.DOCX:
             chosen = letters.choose_template(
                 action.organisation_id, action.body.body_type, language
             )
-            content, template_sha = letters.render_docx(chosen.content, values), chosen.sha256
+            try:
+                rendered.append((fmt, letters.render_docx(chosen.content, values), chosen.sha256))
+            except letters.LetterRenderError as exc:
+                return _template_failed(request, action, language, chosen, exc)
         else:
-            content = letters.render_pdf(values)
+            rendered.append((fmt, letters.render_pdf(values), ""))
+    for fmt, content, template_sha in rendered:
         actions.store_letter(
             acting_user(request),
             action,
@@ -523,6 +531,26 @@ def generate_letter(request: HttpRequest, pk: int) -> HttpResponse:
         )
     messages.success(request, _("Letter generated. Download it below."))
     return redirect(reverse("complaints:action_detail", kwargs={"pk": action.pk}) + "#letters")
+
+
+def _template_failed(
+    request: HttpRequest,
+    action: LegalAction,
+    language: str,
+    chosen: letters.ChosenTemplate,
+    exc: letters.LetterRenderError,
+) -> HttpResponse:
+    """Name the template and where it fails; the letter is not stored."""
+    owner = _("your organisation's template") if chosen.custom else _("the shared template")
+    name = f"{BodyType(action.body.body_type).label}, {LetterLanguage(language).label} ({owner})"
+    messages.error(
+        request,
+        _("The letter template “%(template)s” cannot be used: %(problem)s")
+        % {"template": name, "problem": template_error_message(exc)},
+    )
+    context = _detail_context(request, action)
+    context["letter_form"] = LetterForm(request.POST)
+    return render(request, "complaints/action_detail.html", context, status=400)
 
 
 CONTENT_TYPES: dict[str, str] = {
