@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "vigil.intake.privacy.ReporterPrivacyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vigil.lib.middleware.SecurityHeadersMiddleware",
+    "vigil.lib.middleware.MethodAllowListMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -165,6 +166,8 @@ SESSION_COOKIE_NAME = "vigil_session"
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
+# A browser-session cookie: not left for a year on a reporter's phone.
+CSRF_COOKIE_AGE = None
 LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True

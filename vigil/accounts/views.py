@@ -197,7 +197,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @policy.staff_view(Perm.MANAGE_MEMBERS)
 def member_create(request: HttpRequest) -> HttpResponse:
     acting = request.membership  # type: ignore[attr-defined]
-    form = MemberCreateForm(form_data(request))
+    form = MemberCreateForm(form_data(request), organisation=acting.organisation)
     if request.method == "POST" and form.is_valid():
         vault = request.vault  # type: ignore[attr-defined]
         org_private = (

@@ -29,6 +29,7 @@ from vigil.complaints.models import (
 )
 from vigil.incidents import regions
 from vigil.incidents.models import Act
+from vigil.lib.forms import BoundedDateField
 
 
 class DateInput(forms.DateInput):
@@ -124,7 +125,7 @@ class LegalActionForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    submitted_on = forms.DateField(label=_("Date of submission"), widget=DateInput())
+    submitted_on = BoundedDateField(label=_("Date of submission"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Sent by"), choices=Channel.choices)
     reference = forms.CharField(
         label=_("Registration number given by the body"),
@@ -138,7 +139,7 @@ class FileForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    acknowledged_on = forms.DateField(label=_("Date of acknowledgement"), widget=DateInput())
+    acknowledged_on = BoundedDateField(label=_("Date of acknowledgement"), widget=DateInput())
     reference = forms.CharField(
         label=_("Registration number given by the body"), required=False, max_length=200
     )
@@ -151,7 +152,7 @@ class ResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("The authority's response"), choices=Response.choices, widget=forms.RadioSelect
     )
-    response_on = forms.DateField(
+    response_on = BoundedDateField(
         label=_("Date of the response"),
         required=False,
         widget=DateInput(),

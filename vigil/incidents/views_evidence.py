@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigil import policy
 from vigil.incidents import evidence
 from vigil.incidents.models import Event, EvidenceKind
+from vigil.lib.forms import BoundedDateField
 from vigil.policy import Perm
 from vigil.vault import sealing
 
@@ -28,7 +29,7 @@ class EvidenceForm(forms.Form):
     # Browsers send fields in this order. The file comes last, so the other
     # fields have arrived even when the upload is cut off for its size.
     kind = forms.ChoiceField(label=gettext_lazy("What is it?"), choices=EvidenceKind.choices)
-    captured_on = forms.DateField(
+    captured_on = BoundedDateField(
         label=gettext_lazy("Date taken or issued"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
