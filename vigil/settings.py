@@ -271,6 +271,19 @@ REPORT_SESSION_LIMIT_PER_HOUR = env_int("REPORT_SESSION_LIMIT_PER_HOUR", 5, mini
 REPORT_GLOBAL_LIMIT_PER_MINUTE = env_int("REPORT_GLOBAL_LIMIT_PER_MINUTE", 120, minimum=1)
 RECEIPT_SESSION_FAILURES = env_int("RECEIPT_SESSION_FAILURES", 5, minimum=1)
 RECEIPT_GLOBAL_FAILURES_PER_MINUTE = env_int("RECEIPT_GLOBAL_FAILURES_PER_MINUTE", 60, minimum=1)
+# A mailbox page's ticket is good only after this many seconds (a person reads
+# and types; a script waits). RECEIPT_GLOBAL_FAILURES_PER_MINUTE only bounds
+# POSTs without a ticket, which never come from the page.
+RECEIPT_TICKET_MIN_SECONDS = env_int("RECEIPT_TICKET_MIN_SECONDS", 0 if TESTING else 2, minimum=0)
+# Files reporters send: bytes stored per report, and bytes received per
+# session per hour and by the whole site per minute (cache counters).
+REPORT_STORAGE_QUOTA = env_int("REPORT_STORAGE_QUOTA", 100 * 1024 * 1024, minimum=1024)
+REPORT_UPLOAD_BYTES_PER_SESSION_HOUR = env_int(
+    "REPORT_UPLOAD_BYTES_PER_SESSION_HOUR", 100 * 1024 * 1024, minimum=1024
+)
+REPORT_UPLOAD_BYTES_PER_MINUTE = env_int(
+    "REPORT_UPLOAD_BYTES_PER_MINUTE", 400 * 1024 * 1024, minimum=1024
+)
 # Evidence uploads; the reverse proxy's body limit should be a little above this.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
