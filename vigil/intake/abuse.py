@@ -7,6 +7,7 @@ message; the reporter's draft is never touched.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import time
 
@@ -136,7 +137,8 @@ def ticket_is_valid(ticket: str) -> bool:
 def receipt_refusal(ticket: str) -> str | None:
     """Why this try must wait (checked before any Argon2id run); None to go ahead."""
     if not ticket:
-        if _count(f"receipt:g:{_minute()}") >= settings.RECEIPT_GLOBAL_FAILURES_PER_MINUTE:
+        # Reserved before the Argon2id run, so a burst cannot overshoot the lane.
+        if _bump(_lane(), 120) > settings.RECEIPT_GLOBAL_FAILURES_PER_MINUTE:
             return _("Please open the page again and enter your code.")
         return None
     held = _ticket(ticket)
@@ -152,12 +154,22 @@ def receipt_refusal(ticket: str) -> str | None:
     return None
 
 
+def _lane() -> str:
+    return f"receipt:g:{_minute()}"
+
+
+def count_receipt_success(ticket: str) -> None:
+    """A right code without a ticket gives its place in the slow lane back."""
+    if not ticket:
+        with contextlib.suppress(ValueError):
+            cache.decr(_lane())
+
+
 def count_receipt_failure(ticket: str) -> None:
     """A wrong code: the ticket's next try waits 1, 2, 4… seconds. Touches no session."""
     held = _ticket(ticket) if ticket else None
     if held is None:
-        _bump(f"receipt:g:{_minute()}", 120)
-        return
+        return  # a POST without a ticket was counted before its try
     nonce = held[0]
     failures = _bump(f"receipt:t:{nonce}", TICKET_MAX_AGE)
     cache.set(f"receipt:w:{nonce}", time.time() + 2 ** (failures - 1), TICKET_MAX_AGE)

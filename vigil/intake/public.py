@@ -301,6 +301,7 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
             form.add_error("receipt", _("We found no report with this code. Check the 16 digits."))
         else:
             submission, thread_key = opened
+            abuse.count_receipt_success(ticket)
             request.session.cycle_key()
             cookiebox.put(
                 request, MAILBOX, MAILBOX_COOKIE, {"id": submission.pk, "key": thread_key.hex()}
