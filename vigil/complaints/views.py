@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +51,7 @@ from vigil.complaints.models import (
 from vigil.incidents.models import Act, Event
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 from vigil.vault.crypto import CryptoError
 
 AGENDA_PAGE_SIZE = 50
@@ -560,17 +561,29 @@ CONTENT_TYPES: dict[str, str] = {
 
 
 @policy.staff_view(Perm.LEGAL_VIEW)
-def download_letter(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def download_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     letter = access.get_letter(request, pk)
     key = policy.data_key(request, letter.action.case)
-    actions.record_letter_download(acting_user(request), letter)
-    response = StreamingHttpResponse(
-        sealing.open_file(key, letter.stored_name), content_type=CONTENT_TYPES[letter.format]
+    user = acting_user(request)
+    stored = downloads.StoredDownload(
+        chunks=lambda: sealing.open_file(key, letter.stored_name),
+        sha256=letter.sha256,
+        size=letter.size,
+        content_type=CONTENT_TYPES[letter.format],
+        filename=letter.filename,
     )
-    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-    response["Content-Length"] = str(letter.size)
-    response["Cache-Control"] = "no-store"
-    return response
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: actions.record_letter_download(user, letter),
+        record_damaged=lambda: downloads.record_file_event(
+            user,
+            "file.damaged",
+            organisation=letter.action.organisation,
+            target=letter,
+            kind="letter",
+        ),
+    )
 
 
 # --- the agenda ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from vigil.incidents import evidence
 from vigil.incidents.models import Event, EvidenceKind
 from vigil.lib.forms import BoundedDateField
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 
 
 class EvidenceForm(forms.Form):
@@ -176,18 +176,21 @@ def download(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponseBas
     item = evidence.get_evidence(event, evidence_id)
     key = policy.data_key(request, event)
     user = request.user
-    # Streaming cannot take back bytes already sent, so check the whole file first.
-    if not evidence.stored_intact(key, item):
-        evidence.record_damaged(user, event, item)  # type: ignore[arg-type]
-        context = {"event": event, "item": item}
-        return render(request, "incidents/evidence_damaged.html", context, status=410)
-    evidence.record_download(user, event, item)  # type: ignore[arg-type]
     name = evidence.sealed_fields(key, item)["file_name"]
-    response = StreamingHttpResponse(
-        sealing.open_file(key, item.stored_name), content_type=item.content_type
+    stored = downloads.StoredDownload(
+        chunks=lambda: sealing.open_file(key, item.stored_name),
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        filename=name,
+        fallback_name=f"evidence-{item.pk}",
     )
-    # A known length lets the browser notice a transfer cut short.
-    response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = evidence.attachment_header(name, f"evidence-{item.pk}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: evidence.record_download(user, event, item),  # type: ignore[arg-type]
+        record_damaged=lambda: evidence.record_damaged(user, event, item),  # type: ignore[arg-type]
+        damaged_page=lambda: render(
+            request, "incidents/evidence_damaged.html", {"event": event, "item": item}, status=410
+        ),
+    )

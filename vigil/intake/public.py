@@ -291,6 +291,9 @@ def mailbox_login(request: HttpRequest) -> HttpResponse:
     ticket = request.POST.get("ticket", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         refusal = abuse.receipt_refusal(ticket)
+        if refusal and not ticket:
+            # Only a script posts without the page's ticket: the cheapest answer.
+            return HttpResponse(refusal, status=429, content_type="text/plain; charset=utf-8")
         if refusal:
             context = {"form": form, "refusal": refusal, "ticket": abuse.receipt_ticket()}
             return _render(request, "mailbox_login.html", context, status=429)

@@ -21,6 +21,11 @@ ROWS: list[Row] = [
     ("POST", "/accounts/org/members/{member}/nonsense/", "302 404 403 403 403 403 403 403 403 404"),
     ("GET", "/accounts/org/audit/", "302 200 403 403 403 403 403 403 403 200"),
     ("GET", "/accounts/org/recover/", "302 200 403 403 403 403 403 403 403 200"),
+    ("GET", "/accounts/login/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/accounts/2fa/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/accounts/2fa/setup/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/accounts/logout/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/accounts/logout/", "0 0 0 0 0 0 0 0 0 0"),
 ]
 
 

@@ -18,6 +18,19 @@ ROWS: list[Row] = [
     # The public side is the same for everyone, signed in or not.
     ("GET", "/report/", "200 200 200 200 200 200 200 200 200 200"),
     ("GET", "/report/svitlo/", "200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/inbox/{submission}/files/999999/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/inbox/{submission}/accept/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/inbox/{submission}/merge/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/inbox/{submission}/reject/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/svitlo/what/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/svitlo/review/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/receipt/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/status/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/report/status/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/status/thread/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/report/status/close/", "0 0 0 0 0 0 0 0 0 0"),
+    ("POST", "/report/status/files/", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/report/exit/", "0 0 0 0 0 0 0 0 0 0"),
 ]
 
 
