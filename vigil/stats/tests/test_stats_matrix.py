@@ -8,14 +8,14 @@ from vigil.tests_matrix import COLUMNS, Row, run_matrix
 # columns: anon coordinator caseworker lawyer hotline analyst referral police_liaison
 #          network_analyst other_org
 ROWS: list[Row] = [
-    ("GET", "/stats/", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/export.csv", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/export.xlsx", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/network/", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/report/", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/report/999999/", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/report/999999/report.docx", "0 0 0 0 0 0 0 0 0 0"),
-    ("GET", "/stats/report/999999/report.pdf", "0 0 0 0 0 0 0 0 0 0"),
+    ("GET", "/stats/", "302 200 403 403 403 200 403 403 200 200"),
+    ("GET", "/stats/export.csv", "302 200 403 403 403 200 403 403 404 200"),
+    ("GET", "/stats/export.xlsx", "302 200 403 403 403 200 403 403 404 200"),
+    ("GET", "/stats/network/", "302 200 403 403 403 403 403 403 403 200"),
+    ("GET", "/stats/report/", "302 200 403 403 403 200 403 403 200 200"),
+    ("GET", "/stats/report/999999/", "302 404 403 403 403 404 403 403 404 404"),
+    ("GET", "/stats/report/999999/report.docx", "302 404 403 403 403 404 403 403 404 404"),
+    ("GET", "/stats/report/999999/report.pdf", "302 404 403 403 403 404 403 403 404 404"),
 ]
 
 
