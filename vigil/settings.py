@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "vigil.lib.middleware.SecurityHeadersMiddleware",
     "vigil.lib.middleware.MethodAllowListMiddleware",
+    "vigil.intake.abuse.TicketlessLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

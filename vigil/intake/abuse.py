@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 SIGNER_SALT = "vigil.report.started"
@@ -173,3 +175,29 @@ def count_receipt_failure(ticket: str) -> None:
     nonce = held[0]
     failures = _bump(f"receipt:t:{nonce}", TICKET_MAX_AGE)
     cache.set(f"receipt:w:{nonce}", time.time() + 2 ** (failures - 1), TICKET_MAX_AGE)
+
+
+class TicketlessLaneMiddleware:
+    """Refuse a full lane of ticketless receipt POSTs before sessions, CSRF and views.
+
+    Only scripts post without the page's ticket; answering them before the
+    rest of the stack makes each refusal cheap, so a flood of them holds the
+    workers (and the reporters queued behind them) for less time.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method == "POST"
+            and request.path == reverse("intake:mailbox_login")
+            and not request.POST.get("ticket")
+            and _count(_lane()) >= settings.RECEIPT_GLOBAL_FAILURES_PER_MINUTE
+        ):
+            return HttpResponse(
+                _("Please open the page again and enter your code."),
+                status=429,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
