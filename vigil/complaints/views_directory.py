@@ -250,10 +250,11 @@ def template_download(request: HttpRequest, body_type: str, language: str) -> Ht
     _check_kind(body_type, language)
     membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
     chosen = letters.choose_template(membership.organisation_id, body_type, language)
-    row = LetterTemplate.objects.filter(
-        organisation_id=membership.organisation_id if chosen.custom else None,
-        body_type=body_type,
-        language=language,
+    rows = LetterTemplate.objects.filter(body_type=body_type, language=language)
+    row = (
+        rows.filter(organisation_id=membership.organisation_id)
+        if chosen.custom
+        else rows.filter(organisation__isnull=True)
     ).first()
     stored = downloads.StoredDownload(
         chunks=lambda: iter([chosen.content]),
