@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.models import Role, User
+from vigil.accounts.models import Organisation, Role, User
 
 
 class LoginForm(forms.Form):
@@ -56,16 +56,33 @@ class PasswordChangeForm(forms.Form):
 
 
 class MemberCreateForm(forms.Form):
+    """A new member's sign-in name is ``<organisation slug>.<name>``.
+
+    Sign-in names are unique across the installation; without the prefix a
+    coordinator could probe which names other organisations use ("taken").
+    A slug has no dot, so two organisations' names can never collide and
+    "taken" only ever speaks of one's own organisation.
+    """
+
     username = forms.RegexField(
         label=_("Username"),
-        regex=r"^[\w.@+-]{3,150}$",
-        error_messages={"invalid": _("3 to 150 letters, digits and . @ + - _ only.")},
+        regex=r"^[\w.@+-]{3,99}$",
+        error_messages={"invalid": _("3 to 99 letters, digits and . @ + - _ only.")},
     )
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.prefix_name = f"{organisation.slug}."
+        self.fields["username"].help_text = _(
+            "The member signs in as %(prefix)s followed by this name."
+        ) % {"prefix": self.prefix_name}
+
     def clean_username(self) -> str:
         value: str = self.cleaned_data["username"]
+        if not value.lower().startswith(self.prefix_name.lower()):
+            value = self.prefix_name + value
         if User.objects.filter(username__iexact=value).exists():
             raise forms.ValidationError(_("This username is taken."))
         return value

@@ -205,7 +205,7 @@ def member_list(request: StaffRequest) -> HttpResponse:
 @stepup.required()
 def member_create(request: StaffRequest) -> HttpResponse:
     acting = request.membership
-    form = MemberCreateForm(form_data(request))
+    form = MemberCreateForm(form_data(request), organisation=acting.organisation)
     if request.method == "POST" and form.is_valid():
         vault = request.vault
         org_private = (

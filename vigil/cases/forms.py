@@ -15,6 +15,7 @@ from vigil.accounts.models import User
 from vigil.cases import consent, transitions
 from vigil.cases.models import ConsentPurpose
 from vigil.incidents.models import Person
+from vigil.lib.forms import BoundedDateField
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
 
 
@@ -124,7 +125,7 @@ class TaskForm(forms.Form):
         max_length=500,
         help_text=_("Reminder emails never contain this text."),
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    due_date = BoundedDateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, team: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -143,7 +144,7 @@ class NoteForm(forms.Form):
 
 
 class InterventionForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = BoundedDateField(label=_("Date"), widget=DateInput())
     details = forms.CharField(
         label=_("Details"),
         required=False,

@@ -29,6 +29,7 @@ from vigil.complaints.models import (
 )
 from vigil.incidents import regions
 from vigil.incidents.models import Act
+from vigil.lib.forms import BoundedDateField
 
 
 class DateInput(forms.DateInput):
@@ -124,7 +125,7 @@ class LegalActionForm(forms.Form):
 
 
 class FileForm(forms.Form):
-    submitted_on = forms.DateField(label=_("Date of submission"), widget=DateInput())
+    submitted_on = BoundedDateField(label=_("Date of submission"), widget=DateInput())
     channel = forms.ChoiceField(label=_("Sent by"), choices=Channel.choices)
     reference = forms.CharField(
         label=_("Registration number given by the body"),
@@ -138,7 +139,7 @@ class FileForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    acknowledged_on = forms.DateField(label=_("Date of acknowledgement"), widget=DateInput())
+    acknowledged_on = BoundedDateField(label=_("Date of acknowledgement"), widget=DateInput())
     reference = forms.CharField(
         label=_("Registration number given by the body"), required=False, max_length=200
     )
@@ -151,7 +152,7 @@ class ResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("The authority's response"), choices=Response.choices, widget=forms.RadioSelect
     )
-    response_on = forms.DateField(
+    response_on = BoundedDateField(
         label=_("Date of the response"),
         required=False,
         widget=DateInput(),
@@ -356,7 +357,33 @@ TEMPLATE_ERRORS = {
         "The template has an error in a {{ … }} or {% … %} field. "
         "Fix it in Word and upload it again."
     ),
+    "unsafe": _(
+        "The template contains something that would make Word fetch or include content "
+        "from outside the letter (%(detail)s). Remove it in Word and upload it again."
+    ),
+    "limit": _(
+        "The template repeats or produces too much (a loop, a range or a repetition "
+        "is too large). Simplify it and upload it again."
+    ),
+    "time": _("The template takes too long to fill in. Simplify it and upload it again."),
+    "error": _("The template fails when it is filled in. Fix it in Word and upload it again."),
 }
+TEMPLATE_WHERE = _("Paragraph %(line)s, near “%(excerpt)s”.")
+
+
+def template_error_message(exc: letters.TemplateInvalid | letters.LetterRenderError) -> str:
+    """The user's message for a template that cannot be used, with where it fails."""
+    reason = exc.reason if exc.reason in TEMPLATE_ERRORS else "error"
+    detail = getattr(exc, "detail", "") or getattr(exc, "excerpt", "")
+    message = (
+        str(TEMPLATE_ERRORS[reason]) % {"detail": detail}
+        if reason == "unsafe"
+        else str(TEMPLATE_ERRORS[reason])
+    )
+    if exc.line:
+        excerpt = getattr(exc, "excerpt", "") or getattr(exc, "detail", "")
+        message += " " + str(TEMPLATE_WHERE) % {"line": exc.line, "excerpt": excerpt}
+    return message
 
 
 class TemplateUploadForm(forms.Form):
@@ -375,8 +402,6 @@ class TemplateUploadForm(forms.Form):
             raise forms.ValidationError(TEMPLATE_ERRORS["too_large"])
         content = upload.read()
         try:
-            letters.validate_template(content, self.language)
+            return letters.validate_template(content, self.language)
         except letters.TemplateInvalid as exc:
-            message = TEMPLATE_ERRORS.get(str(exc), TEMPLATE_ERRORS["not_docx"])
-            raise forms.ValidationError(message) from exc
-        return content
+            raise forms.ValidationError(template_error_message(exc)) from exc

@@ -14,11 +14,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import io
+import multiprocessing
+import resource
+import traceback
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 from django.db.models import F, Q
@@ -27,10 +33,11 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from docxtpl import DocxTemplate, Listing
-from jinja2 import TemplateError
+from jinja2 import TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from vigil.complaints import wording
+from vigil.complaints import docx_guard, wording
 from vigil.complaints.models import LegalAction, LetterTemplate, pick
 from vigil.incidents import regions
 from vigil.incidents.models import Act, DatePrecision, Event
@@ -43,7 +50,13 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 class TemplateInvalid(Exception):
-    """The uploaded file is not a usable letter template (message is for the user)."""
+    """The uploaded file is not a usable letter template: a reason code, what, where."""
+
+    def __init__(self, reason: str, detail: str = "", line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+        self.line = line
 
 
 # --- the facts ---------------------------------------------------------------------------
@@ -296,14 +309,148 @@ def _docx_values(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "incidents": incidents}
 
 
-def render_docx(template: bytes, values: dict[str, Any]) -> bytes:
-    document = DocxTemplate(io.BytesIO(template))
+# Limits on rendering an (uploaded) template: a loop or a string product cannot
+# run away, a letter cannot grow beyond a size, and the whole render runs in a
+# child process killed after a time and refused memory beyond a budget.
+MAX_RANGE = 1000
+MAX_REPEAT = 1000
+MAX_LETTER_BYTES = 20 * 1024 * 1024
+RENDER_SECONDS = 10.0
+RENDER_MEMORY = 512 * 1024 * 1024
+
+
+class LetterRenderError(Exception):
+    """A template failed on real data; ``reason`` is a code, ``line`` a paragraph."""
+
+    def __init__(self, reason: str, line: int | None = None, excerpt: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.excerpt = excerpt
+
+
+class LimitExceeded(SecurityError):
+    """A template went beyond a rendering limit."""
+
+
+class LetterSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with small ranges, no big repetitions, and bounded output."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self.globals["range"] = self._range
+
+    @staticmethod
+    def _range(*args: int) -> range:
+        values = range(*args)
+        if len(values) > MAX_RANGE:
+            raise LimitExceeded(f"range larger than {MAX_RANGE}")
+        return values
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise LimitExceeded("power is not allowed in a letter template")
+        if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+            count = right if isinstance(right, int) else left
+            if isinstance(count, int) and count > MAX_REPEAT:
+                raise LimitExceeded(f"repetition larger than {MAX_REPEAT}")
+        return super().call_binop(context, operator, left, right)
+
+    def concat(self, chunks: Iterable[str]) -> str:
+        parts: list[str] = []
+        size = 0
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_LETTER_BYTES:
+                raise LimitExceeded("letter too large")
+            parts.append(chunk)
+        return "".join(parts)
+
+
+def _render_in_process(template: bytes, values: dict[str, Any]) -> bytes:
+    document = DocxTemplate(io.BytesIO(docx_guard.clean(template)))
     # The sandbox keeps an uploaded template from reaching Python objects;
     # autoescape keeps "<" or "&" in a narrative from breaking the XML.
-    document.render(_docx_values(values), jinja_env=SandboxedEnvironment(), autoescape=True)
+    document.render(_docx_values(values), jinja_env=LetterSandbox(), autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    content = buffer.getvalue()
+    if len(content) > MAX_LETTER_BYTES:
+        raise LetterRenderError("too_large")
+    # Jinja could assemble a field code from harmless pieces: check the result too.
+    docx_guard.check_rendered(content)
+    return content
+
+
+def _template_line(exc: BaseException) -> tuple[int | None, str]:
+    """The paragraph (docxtpl puts one per source line) and its text, where the error is."""
+    line = getattr(exc, "lineno", None)
+    if line is None:
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            if frame.f_code.co_filename == "<template>":
+                line = lineno
+    excerpt = " ".join(str(x) for x in getattr(exc, "docx_context", []) or [])
+    return (max(line - 1, 1) if line else None), " ".join(excerpt.split())[:120]
+
+
+def _failure(exc: BaseException) -> LetterRenderError:
+    if isinstance(exc, LetterRenderError):
+        return exc
+    if isinstance(exc, docx_guard.UnsafeTemplate):
+        return LetterRenderError("unsafe", excerpt=str(exc))
+    if isinstance(exc, LimitExceeded):
+        return LetterRenderError("limit", *_template_line(exc))
+    if isinstance(exc, TemplateSyntaxError | SecurityError):
+        return LetterRenderError("syntax", *_template_line(exc))
+    if isinstance(exc, MemoryError):
+        return LetterRenderError("limit")
+    if isinstance(exc, zipfile.BadZipFile | KeyError | ValueError) and not _template_line(exc)[0]:
+        return LetterRenderError("not_docx")
+    return LetterRenderError("error", *_template_line(exc))
+
+
+def _child(template: bytes, values: dict[str, Any], pipe: Connection) -> None:
+    with contextlib.suppress(ValueError, OSError):
+        size = _address_space()
+        resource.setrlimit(resource.RLIMIT_AS, (size + RENDER_MEMORY, size + RENDER_MEMORY))
+    try:
+        pipe.send(("ok", _render_in_process(template, values)))
+    except BaseException as exc:  # everything goes back as a reason, never a traceback
+        failure = _failure(exc)
+        pipe.send(("error", failure.reason, failure.line, failure.excerpt))
+    finally:
+        pipe.close()
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def render_docx(template: bytes, values: dict[str, Any]) -> bytes:
+    """Render in a child process with a deadline; raise LetterRenderError on any failure."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(template, values, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(RENDER_SECONDS):
+            raise LetterRenderError("time")
+        try:
+            result = receiver.recv()
+        except EOFError as exc:  # killed for memory, or crashed
+            raise LetterRenderError("limit") from exc
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    if result[0] != "ok":
+        raise LetterRenderError(*result[1:])
+    return bytes(result[1])
 
 
 def render_pdf(values: dict[str, Any]) -> bytes:
@@ -317,8 +464,8 @@ def render_pdf(values: dict[str, Any]) -> bytes:
     return bytes(HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf())
 
 
-def validate_template(content: bytes, language: str) -> None:
-    """Raise TemplateInvalid unless ``content`` is a DOCX that renders with sample data."""
+def validate_template(content: bytes, language: str) -> bytes:
+    """The cleaned template; TemplateInvalid unless it is a safe DOCX that renders."""
     if len(content) > MAX_TEMPLATE_BYTES:
         raise TemplateInvalid("too_large")
     try:
@@ -332,8 +479,11 @@ def validate_template(content: bytes, language: str) -> None:
     if unpacked > MAX_TEMPLATE_UNPACKED:
         raise TemplateInvalid("too_large")
     try:
-        render_docx(content, sample_context(language))
-    except TemplateError as exc:
-        raise TemplateInvalid("syntax") from exc
-    except Exception as exc:  # python-docx/lxml raise many kinds on a damaged file
-        raise TemplateInvalid("not_docx") from exc
+        cleaned = docx_guard.clean(content)
+    except docx_guard.UnsafeTemplate as exc:
+        raise TemplateInvalid("unsafe", str(exc)) from exc
+    try:
+        render_docx(cleaned, sample_context(language))
+    except LetterRenderError as exc:
+        raise TemplateInvalid(exc.reason, exc.excerpt, exc.line) from exc
+    return cleaned

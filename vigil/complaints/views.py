@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,19 +36,22 @@ from vigil.complaints.forms import (
     OverrideForm,
     ResponseForm,
     ShareConsentForm,
+    template_error_message,
 )
 from vigil.complaints.models import (
     ActionStatus,
+    BodyType,
     LegalAction,
     LegalGround,
     LetterFormat,
+    LetterLanguage,
     OversightBody,
 )
 from vigil.incidents.models import Act, Event
 from vigil.lib.requests import StaffRequest
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 from vigil.vault.crypto import CryptoError
 
 AGENDA_PAGE_SIZE = 50
@@ -502,15 +506,20 @@ def generate_letter(request: StaffRequest, pk: int) -> HttpResponse:
     data = _letter_input(request, action, language)
     values = letters.context(data)
     case_key = policy.data_key(request, action.case)
+    # Render every format before storing any, so a failing template stores nothing.
+    rendered: list[tuple[str, bytes, str]] = []
     for fmt in form.cleaned_data["formats"]:
-        template_sha = ""
         if fmt == LetterFormat.DOCX:
             chosen = letters.choose_template(
                 action.organisation_id, action.body.body_type, language
             )
-            content, template_sha = letters.render_docx(chosen.content, values), chosen.sha256
+            try:
+                rendered.append((fmt, letters.render_docx(chosen.content, values), chosen.sha256))
+            except letters.LetterRenderError as exc:
+                return _template_failed(request, action, language, chosen, exc)
         else:
-            content = letters.render_pdf(values)
+            rendered.append((fmt, letters.render_pdf(values), ""))
+    for fmt, content, template_sha in rendered:
         actions.store_letter(
             acting_user(request),
             action,
@@ -525,6 +534,26 @@ def generate_letter(request: StaffRequest, pk: int) -> HttpResponse:
     return redirect(reverse("complaints:action_detail", kwargs={"pk": action.pk}) + "#letters")
 
 
+def _template_failed(
+    request: StaffRequest,
+    action: LegalAction,
+    language: str,
+    chosen: letters.ChosenTemplate,
+    exc: letters.LetterRenderError,
+) -> HttpResponse:
+    """Name the template and where it fails; the letter is not stored."""
+    owner = _("your organisation's template") if chosen.custom else _("the shared template")
+    name = f"{BodyType(action.body.body_type).label}, {LetterLanguage(language).label} ({owner})"
+    messages.error(
+        request,
+        _("The letter template “%(template)s” cannot be used: %(problem)s")
+        % {"template": name, "problem": template_error_message(exc)},
+    )
+    context = _detail_context(request, action)
+    context["letter_form"] = LetterForm(request.POST)
+    return render(request, "complaints/action_detail.html", context, status=400)
+
+
 CONTENT_TYPES: dict[str, str] = {
     LetterFormat.DOCX: letters.DOCX_MIME,
     LetterFormat.PDF: "application/pdf",
@@ -532,17 +561,29 @@ CONTENT_TYPES: dict[str, str] = {
 
 
 @policy.staff_view(Perm.LEGAL_VIEW)
-def download_letter(request: StaffRequest, pk: int) -> StreamingHttpResponse:
+def download_letter(request: StaffRequest, pk: int) -> HttpResponseBase:
     letter = access.get_letter(request, pk)
     key = policy.data_key(request, letter.action.case)
-    actions.record_letter_download(acting_user(request), letter)
-    response = StreamingHttpResponse(
-        sealing.open_file(key, letter.stored_name), content_type=CONTENT_TYPES[letter.format]
+    user = acting_user(request)
+    stored = downloads.StoredDownload(
+        chunks=lambda: sealing.open_file(key, letter.stored_name),
+        sha256=letter.sha256,
+        size=letter.size,
+        content_type=CONTENT_TYPES[letter.format],
+        filename=letter.filename,
     )
-    response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
-    response["Content-Length"] = str(letter.size)
-    response["Cache-Control"] = "no-store"
-    return response
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: actions.record_letter_download(user, letter),
+        record_damaged=lambda: downloads.record_file_event(
+            user,
+            "file.damaged",
+            organisation=letter.action.organisation,
+            target=letter,
+            kind="letter",
+        ),
+    )
 
 
 # --- the agenda ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from vigil.complaints.models import (
 from vigil.incidents import regions
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 from vigil.vault.crypto import CryptoError
 
 GET_POST = ["GET", "POST"]
@@ -250,14 +251,37 @@ def template_upload(request: StaffRequest, body_type: str, language: str) -> Htt
 
 
 @policy.staff_view(Perm.MANAGE_LETTER_TEMPLATES)
-def template_download(request: StaffRequest, body_type: str, language: str) -> HttpResponse:
+def template_download(request: StaffRequest, body_type: str, language: str) -> HttpResponseBase:
     _check_kind(body_type, language)
-    organisation_id = access.organisation_id(request, Perm.MANAGE_LETTER_TEMPLATES)
-    chosen = letters.choose_template(organisation_id, body_type, language)
-    response = HttpResponse(chosen.content, content_type=letters.DOCX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="template-{body_type}-{language}.docx"'
-    response["Cache-Control"] = "no-store"
-    return response
+    membership = access.membership(request, Perm.MANAGE_LETTER_TEMPLATES)
+    chosen = letters.choose_template(membership.organisation_id, body_type, language)
+    rows = LetterTemplate.objects.filter(body_type=body_type, language=language)
+    row = (
+        rows.filter(organisation_id=membership.organisation_id)
+        if chosen.custom
+        else rows.filter(organisation__isnull=True)
+    ).first()
+    stored = downloads.StoredDownload(
+        chunks=lambda: iter([chosen.content]),
+        sha256=chosen.sha256,
+        size=len(chosen.content),
+        content_type=letters.DOCX_MIME,
+        filename=f"template-{body_type}-{language}.docx",
+    )
+    user, organisation = _user(request), membership.organisation
+
+    def audited(action: str) -> None:
+        if row is not None:  # a default built on the fly has no row to name
+            downloads.record_file_event(
+                user, action, organisation=organisation, target=row, kind="letter_template"
+            )
+
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: audited("file.download"),
+        record_damaged=lambda: audited("file.damaged"),
+    )
 
 
 @require_POST

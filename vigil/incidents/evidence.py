@@ -23,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import io
 import tempfile
+import threading
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,8 +53,14 @@ from vigil.incidents.models import Event, Evidence
 from vigil.vault import crypto, sealing
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-# Decoding costs about 4 bytes a pixel, twice while rotating: 64 MP stays under 600 MB.
-MAX_PIXELS = 64_000_000
+# Decoding costs about 4 bytes a pixel, twice while rotating: 24 MP (a 6000x4000
+# photo) stays under 200 MB, and only DECODE_SLOTS images decode at once in a
+# process, so a flood of large images cannot add up. Pillow's own bomb check
+# uses the same budget for every other path that opens an image.
+MAX_PIXELS = 24_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+DECODE_SLOTS = threading.BoundedSemaphore(1)
+DECODE_WAIT_SECONDS = 20
 HEAD_BYTES = 64 * 1024  # enough for every puremagic header signature
 CHUNK = 64 * 1024
 SEALED_FIELDS = ("file_name", "description", "metadata_reason")
@@ -366,18 +374,28 @@ def _pieces(data: bytes) -> Iterator[bytes]:
         yield data[start : start + CHUNK]
 
 
+def _too_many_pixels() -> Refused:
+    return Refused(
+        _(
+            "This image is too large to remove its location data safely (more than "
+            "%(limit)s megapixels). Send a smaller copy, or keep the metadata and say "
+            "why. Nothing was stored."
+        )
+        % {"limit": MAX_PIXELS // 1_000_000}
+    )
+
+
 def _open_image(data: bytes, kind: FileType) -> Image.Image:
-    image = Image.open(io.BytesIO(data), formats=[kind.pillow_format])
+    """Open lazily (the header only) and refuse before any pixel is decoded."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=[kind.pillow_format])
+    except Image.DecompressionBombError as exc:
+        raise _too_many_pixels() from exc
     if image.width * image.height > MAX_PIXELS:
         image.close()
-        raise Refused(
-            _(
-                "This image is too large to remove its location data safely (more than "
-                "%(limit)s megapixels). Send a smaller copy, or keep the metadata and say "
-                "why. Nothing was stored."
-            )
-            % {"limit": MAX_PIXELS // 1_000_000}
-        )
+        raise _too_many_pixels()
     return image
 
 
@@ -393,6 +411,15 @@ def clean_image(data: bytes, kind: FileType) -> tuple[bytes, date | None]:
     The orientation is applied to the pixels first, so the photo still shows
     upright without the EXIF tag that said how to turn it.
     """
+    if not DECODE_SLOTS.acquire(timeout=DECODE_WAIT_SECONDS):
+        raise Refused(_("The server is busy. Please try again in a minute. Nothing was stored."))
+    try:
+        return _clean_image(data, kind)
+    finally:
+        DECODE_SLOTS.release()
+
+
+def _clean_image(data: bytes, kind: FileType) -> tuple[bytes, date | None]:
     try:
         with _open_image(data, kind) as image:
             if kind is not JPEG and getattr(image, "is_animated", False):
@@ -411,9 +438,8 @@ def clean_image(data: bytes, kind: FileType) -> tuple[bytes, date | None]:
 
 
 def _save_options(image: Image.Image, kind: FileType, data: bytes) -> dict[str, Any]:
+    # No ICC profile either: it can name the phone or the software that made it.
     options: dict[str, Any] = {}
-    if icc := image.info.get("icc_profile"):
-        options["icc_profile"] = icc  # colours, not whereabouts
     if kind is JPEG:
         # Reuse the camera's quantisation so re-saving loses as little as possible.
         options["qtables"] = image.quantization  # type: ignore[attr-defined]

@@ -45,6 +45,7 @@ from vigil.accounts.models import Membership, User
 from vigil.cases.models import Case, CaseStatus, Task
 from vigil.incidents import regions
 from vigil.incidents.models import Act, Event, EventStatus, Perpetrator
+from vigil.lib.forms import BoundedDateField
 from vigil.policy import Perm
 from vigil.vault import crypto
 from vigil.vocab.fields import TermChoiceField
@@ -145,8 +146,8 @@ class IncidentFilterForm(_ListFilterForm):
         choices=[("", _("Any status")), *EventStatus.choices],
         widget=LightSelect,
     )
-    date_from = forms.DateField(label=_("Happened from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Happened until"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("Happened from"), required=False, widget=DateInput())
+    date_to = BoundedDateField(label=_("Happened until"), required=False, widget=DateInput())
     mine = forms.BooleanField(label=_("Recorded by me"), required=False)
 
     field_order = [
@@ -168,8 +169,8 @@ class CaseFilterForm(_ListFilterForm):
         choices=[("", _("Any status")), *CaseStatus.choices],
         widget=LightSelect,
     )
-    opened_from = forms.DateField(label=_("Opened from"), required=False, widget=DateInput())
-    opened_to = forms.DateField(label=_("Opened until"), required=False, widget=DateInput())
+    opened_from = BoundedDateField(label=_("Opened from"), required=False, widget=DateInput())
+    opened_to = BoundedDateField(label=_("Opened until"), required=False, widget=DateInput())
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     field_order = [

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,16 +20,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from vigil import policy
 from vigil.incidents import evidence
 from vigil.incidents.models import Event, EvidenceKind
+from vigil.lib.forms import BoundedDateField
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 
 
 class EvidenceForm(forms.Form):
     # Browsers send fields in this order. The file comes last, so the other
     # fields have arrived even when the upload is cut off for its size.
     kind = forms.ChoiceField(label=gettext_lazy("What is it?"), choices=EvidenceKind.choices)
-    captured_on = forms.DateField(
+    captured_on = BoundedDateField(
         label=gettext_lazy("Date taken or issued"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -176,18 +177,21 @@ def download(request: StaffRequest, pk: int, evidence_id: int) -> HttpResponseBa
     item = evidence.get_evidence(event, evidence_id)
     key = policy.data_key(request, event)
     user = request.user
-    # Streaming cannot take back bytes already sent, so check the whole file first.
-    if not evidence.stored_intact(key, item):
-        evidence.record_damaged(user, event, item)
-        context = {"event": event, "item": item}
-        return render(request, "incidents/evidence_damaged.html", context, status=410)
-    evidence.record_download(user, event, item)
     name = evidence.sealed_fields(key, item)["file_name"]
-    response = StreamingHttpResponse(
-        sealing.open_file(key, item.stored_name), content_type=item.content_type
+    stored = downloads.StoredDownload(
+        chunks=lambda: sealing.open_file(key, item.stored_name),
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        filename=name,
+        fallback_name=f"evidence-{item.pk}",
     )
-    # A known length lets the browser notice a transfer cut short.
-    response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = evidence.attachment_header(name, f"evidence-{item.pk}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: evidence.record_download(user, event, item),
+        record_damaged=lambda: evidence.record_damaged(user, event, item),
+        damaged_page=lambda: render(
+            request, "incidents/evidence_damaged.html", {"event": event, "item": item}, status=410
+        ),
+    )

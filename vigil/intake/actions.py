@@ -10,8 +10,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
@@ -393,6 +396,11 @@ def set_public_profile(
 FAMILY_TO_KIND = {"image": "photo", "document": "document", "audio": "audio", "video": "video"}
 
 
+def stored_bytes(submission: Submission) -> int:
+    """What the reporter's files of a report take in storage."""
+    return int(submission.attachments.aggregate(total=Sum("size"))["total"] or 0)
+
+
 def add_attachment(submission: Submission, thread_key: bytes, upload: Any) -> Attachment:
     """Check, strip metadata and seal a file from the reporter under her thread key.
 
@@ -404,6 +412,10 @@ def add_attachment(submission: Submission, thread_key: bytes, upload: Any) -> At
     stored = sealing.store_file(thread_key, prepared.chunks(), folder="reports")
     try:
         with transaction.atomic():
+            if stored_bytes(submission) + stored.size > settings.REPORT_STORAGE_QUOTA:
+                raise evidence.Refused(
+                    str(_("Your report cannot hold more files. Please write to us instead."))
+                )
             attachment = Attachment.objects.create(
                 submission=submission,
                 stored_name=stored.name,

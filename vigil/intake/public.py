@@ -304,25 +304,32 @@ def receipt(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mailbox_login(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST if request.method == "POST" else None)
+    ticket = request.POST.get("ticket", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
-        refusal = abuse.receipt_refusal(request)
+        refusal = abuse.receipt_refusal(ticket)
+        if refusal and not ticket:
+            # Only a script posts without the page's ticket: the cheapest answer.
+            return HttpResponse(refusal, status=429, content_type="text/plain; charset=utf-8")
         if refusal:
-            return _render(
-                request, "mailbox_login.html", {"form": form, "refusal": refusal}, status=429
-            )
+            context = {"form": form, "refusal": refusal, "ticket": abuse.receipt_ticket()}
+            return _render(request, "mailbox_login.html", context, status=429)
         digits = receipts.normalise(form.cleaned_data["receipt"])
         opened = actions.open_mailbox(digits) if digits else None
         if opened is None:
-            abuse.count_receipt_failure(request)
+            abuse.count_receipt_failure(ticket)
             form.add_error("receipt", _("We found no report with this code. Check the 16 digits."))
         else:
             submission, thread_key = opened
+            abuse.count_receipt_success(ticket)
             request.session.cycle_key()
             cookiebox.put(
                 request, MAILBOX, MAILBOX_COOKIE, {"id": submission.pk, "key": thread_key.hex()}
             )
             return redirect("intake:mailbox")
-    return _render(request, "mailbox_login.html", {"form": form})
+    # After a wrong code she keeps her ticket (and its wait); a first visit gets one.
+    held = ticket if abuse.ticket_is_valid(ticket) else abuse.receipt_ticket()
+    context = {"form": form, "ticket": held}
+    return _render(request, "mailbox_login.html", context)
 
 
 def _mailbox(request: HttpRequest) -> tuple[Submission, bytes] | None:
@@ -396,6 +403,10 @@ def mailbox_file(request: HttpRequest) -> HttpResponse:
     opened = _mailbox(request)
     if opened is None:
         return redirect("intake:mailbox_login")
+    refusal = abuse.upload_refusal(request, actions.stored_bytes(opened[0]))
+    if refusal:
+        messages.error(request, refusal)  # the body is never read
+        return redirect("intake:mailbox")
     handler = evidence.SpoolUploadHandler(request, settings.REPORT_MAX_BYTES)
     request.upload_handlers = [handler]
     return _receive_file(request, opened, handler)

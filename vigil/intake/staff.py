@@ -6,11 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +24,7 @@ from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import sealing
+from vigil.vault import downloads, sealing
 from vigil.vault.keys import VaultLocked
 
 
@@ -300,11 +299,22 @@ def attachment(request: StaffRequest, pk: int, attachment_id: int) -> HttpRespon
     item = submission.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
-    name = str(sealing.open_json(thread_key, item.sealed, {}).get("file_name") or item.pk)
-    response = StreamingHttpResponse(
-        sealing.open_file(thread_key, item.stored_name), content_type=item.content_type
+    name = sealing.open_json(thread_key, item.sealed, {}).get("file_name") or f"{item.pk}"
+    stored = downloads.StoredDownload(
+        chunks=lambda: sealing.open_file(thread_key, item.stored_name),
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        filename=name,
     )
-    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    record(request.user, "attachment.download", organisation=submission.organisation, target=item)
-    return response
+    user, organisation = request.user, submission.organisation
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: record(
+            user, "attachment.download", organisation=organisation, target=item
+        ),
+        record_damaged=lambda: downloads.record_file_event(
+            user, "file.damaged", organisation=organisation, target=item, kind="attachment"
+        ),
+    )

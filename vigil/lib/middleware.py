@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 
 
@@ -27,3 +27,22 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
         return response
+
+
+SERVED_METHODS = ("GET", "HEAD", "POST")
+
+
+class MethodAllowListMiddleware:
+    """405 for every method but GET, HEAD and POST, before any view or session.
+
+    No Vigil view serves another method; without this, a view without
+    ``require_http_methods`` answered TRACE or OPTIONS like a GET.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in SERVED_METHODS:
+            return HttpResponseNotAllowed(SERVED_METHODS)
+        return self.get_response(request)

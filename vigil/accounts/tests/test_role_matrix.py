@@ -11,6 +11,13 @@ ROWS: list[Row] = [
     ("GET", "/accounts/password/", "302 200 200 200 200 200 200 200 200 200"),
     ("GET", "/accounts/org/members/", "302 200 403 403 403 403 403 403 403 200"),
     ("GET", "/accounts/org/members/new/", "302 200 403 403 403 403 403 403 403 200"),
+    # A valid form: the account is made and its temporary password shown once.
+    (
+        "POST",
+        "/accounts/org/members/new/",
+        "302 200 403 403 403 403 403 403 403 200",
+        {"username": "newcomer", "role": "caseworker"},
+    ),
     ("GET", "/accounts/org/members/{member}/", "302 200 403 403 403 403 403 403 403 404"),
     (
         "POST",
@@ -24,6 +31,11 @@ ROWS: list[Row] = [
     # Any member may confirm herself; a wrong password re-shows the form (200).
     ("GET", "/accounts/step-up/", "302 200 200 200 200 200 200 200 200 200"),
     ("POST", "/accounts/step-up/", "302 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/accounts/login/", "200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/accounts/2fa/", "302 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/accounts/2fa/setup/", "302 302 302 302 302 302 302 302 302 302"),
+    ("GET", "/accounts/logout/", "405 405 405 405 405 405 405 405 405 405"),
+    ("POST", "/accounts/logout/", "302 302 302 302 302 302 302 302 302 302"),
 ]
 
 

@@ -187,13 +187,15 @@ def test_it_lets_a_coordinator_add_a_member_who_then_enrols(world: World, signed
     assert response.status_code == 200 and response.context["granted"] is True
     temporary = response.context["password"]
     client = Client()
-    response = _password_step(client, "olena", temporary)
+    response = _password_step(client, "svitlo.olena", temporary)
     assert response["Location"] == "/accounts/2fa/setup/"
 
 
 def test_it_refuses_a_taken_username_with_a_clear_error(world: World, signed_in) -> None:
-    response = signed_in("coordinator", step_up=True).post(
-        "/accounts/org/members/new/", {"username": "A-LAWYER", "role": "lawyer"}
+    coordinator = signed_in("coordinator", step_up=True)
+    coordinator.post("/accounts/org/members/new/", {"username": "olena", "role": "lawyer"})
+    response = coordinator.post(
+        "/accounts/org/members/new/", {"username": "OLENA", "role": "lawyer"}
     )
     assert response.status_code == 200
     assert "This username is taken." in response.content.decode()
@@ -219,3 +221,18 @@ def test_it_says_what_is_missing_when_the_code_is_left_empty(world: World) -> No
     response = client.post("/accounts/2fa/", {})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
+
+
+def test_adding_a_member_does_not_reveal_another_organisations_username(
+    world: World, signed_in
+) -> None:
+    taken_elsewhere = world.others["lawyer"].user.username
+    response = signed_in("coordinator").post(
+        "/accounts/org/members/new/", {"username": taken_elsewhere, "role": "lawyer"}
+    )
+
+    # The same outcome as for a name no one uses: an account in her own namespace.
+    assert response.status_code == 200
+    assert "taken" not in response.content.decode()
+    assert response.context["member"].user.username == f"svitlo.{taken_elsewhere}"
+    assert response.context["member"].organisation == world.org

@@ -17,6 +17,8 @@ COORDINATOR_REDIRECT = "302 302 403 403 403 403 403 403 403 404"
 # columns: anon coordinator caseworker lawyer hotline analyst referral police_liaison
 #          network_analyst other_org
 ROWS: list[Row] = [
+    ("GET", "/cases/", "302 200 200 200 403 403 403 403 403 200"),
+    ("GET", "/cases/?opened_to=9999-12-31", "302 200 200 200 403 403 403 403 403 200"),
     ("GET", "/cases/new/?event={event}", TEAM_GET),
     ("POST", "/cases/new/?event={event}", TEAM_FORM_ERROR),
     ("GET", "/cases/{case}/", TEAM_GET),

@@ -55,6 +55,11 @@ ROWS: list[Row] = [
     ("POST", "/complaints/actions/{draft}/override/", "302 302 403 403 403 403 403 403 403 404"),
     ("POST", "/complaints/actions/{draft}/letters/", "302 400 400 400 403 403 403 403 403 404"),
     ("POST", "/complaints/actions/{spare}/close/", "302 302 403 302 403 403 403 403 403 404"),
+    (
+        "POST",
+        "/complaints/templates/police_internal/ru/reset/",
+        "302 302 403 403 403 403 403 403 403 302",
+    ),
 ]
 
 

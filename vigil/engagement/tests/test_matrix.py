@@ -181,7 +181,7 @@ def test_it_matches_the_role_matrix(world: World, settings: Any, tmp_path: Any) 
 
 def test_it_has_a_row_for_every_url_pattern() -> None:
     covered = set()
-    for _method, template, _codes in ROWS:
+    for _method, template, _codes, *_data in ROWS:
         path = template.replace("{token}", "t").format_map(_Ones())
         covered.add(resolve(path).url_name)
     assert covered == {pattern.name for pattern in urlpatterns}

@@ -15,6 +15,13 @@ STEPS = ("basics", "acts", "perpetrators", "victims", "evidence", "consent", "re
 # columns: anon coordinator caseworker lawyer hotline analyst referral police_liaison
 #          network_analyst other_org
 ROWS: list[Row] = [
+    ("GET", "/incidents/", "302 200 200 200 200 403 403 403 403 200"),
+    ("GET", "/search/", "302 200 200 200 200 403 403 403 403 200"),
+    ("GET", "/search/?q=Olena", "302 200 200 200 200 403 403 403 403 200"),
+    ("GET", "/incidents/{event}/evidence/", "302 200 200 200 404 403 403 403 403 404"),
+    ("GET", "/incidents/{event}/evidence/new/", "302 200 200 200 404 403 403 403 403 404"),
+    ("POST", "/incidents/{event}/evidence/new/", "302 200 200 200 404 403 403 403 403 404"),
+    ("GET", "/incidents/{event}/evidence/999999/", "302 404 404 404 404 403 403 403 403 404"),
     ("GET", "/incidents/new/", "302 200 200 200 200 403 403 403 403 200"),
     ("POST", "/incidents/new/", "302 302 302 302 302 403 403 403 403 302"),
     ("GET", "/incidents/{event}/", "302 200 200 200 404 403 403 403 403 404"),

@@ -18,6 +18,24 @@ ROWS: list[Row] = [
     # The public side is the same for everyone, signed in or not.
     ("GET", "/report/", "200 200 200 200 200 200 200 200 200 200"),
     ("GET", "/report/svitlo/", "200 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/inbox/{submission}/files/999999/", "302 404 404 404 403 403 403 403 403 404"),
+    ("POST", "/inbox/{submission}/accept/", "302 302 302 302 403 403 403 403 403 404"),
+    ("POST", "/inbox/{submission}/merge/", "302 302 302 302 403 403 403 403 403 404"),
+    ("POST", "/inbox/{submission}/reject/", "302 302 302 302 403 403 403 403 403 404"),
+    ("GET", "/report/svitlo/what/", "302 302 302 302 302 302 302 302 302 302"),
+    ("GET", "/report/svitlo/review/", "302 302 302 302 302 302 302 302 302 302"),
+    ("GET", "/report/receipt/", "302 302 302 302 302 302 302 302 302 302"),
+    ("GET", "/report/status/", "200 200 200 200 200 200 200 200 200 200"),
+    (
+        "POST",
+        "/report/status/",
+        "200 200 200 200 200 200 200 200 200 200",
+        {"receipt": "1234 5678 9012 3456"},
+    ),
+    ("GET", "/report/status/thread/", "302 302 302 302 302 302 302 302 302 302"),
+    ("POST", "/report/status/close/", "302 302 302 302 302 302 302 302 302 302"),
+    ("POST", "/report/status/files/", "302 302 302 302 302 302 302 302 302 302"),
+    ("GET", "/report/exit/", "302 302 302 302 302 302 302 302 302 302"),
 ]
 
 

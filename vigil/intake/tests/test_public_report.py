@@ -111,17 +111,6 @@ def test_it_finds_the_mailbox_by_receipt_and_exchanges_messages(world: World) ->
     assert "Мы вам позвоним завтра" in reporter.get("/report/status/thread/").content.decode()
 
 
-def test_it_slows_wrong_receipts_per_session(world: World, settings) -> None:
-    settings.RECEIPT_SESSION_FAILURES = 3
-    client = Client()
-    for _ in range(3):
-        response = client.post("/report/status/", {"receipt": "1234 5678 9012 3456"})
-        assert "We found no report with this code" in response.content.decode()
-    response = client.post("/report/status/", {"receipt": "1234 5678 9012 3456"})
-    assert response.status_code == 429
-    assert "Too many wrong codes" in response.content.decode()
-
-
 def test_it_limits_submissions_per_session_and_keeps_the_draft(world: World, settings) -> None:
     settings.REPORT_SESSION_LIMIT_PER_HOUR = 1
     client = Client()

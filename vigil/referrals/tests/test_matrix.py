@@ -72,7 +72,7 @@ def test_it_has_a_row_for_every_url_pattern() -> None:
     routes = {str(p.pattern) for p in urls.urlpatterns if isinstance(p, URLPattern)}
     covered = {
         template.lstrip("/").replace("{referral}", "<int:pk>").replace("{case}", "<int:pk>")
-        for _m, template, _c in ROWS
+        for _m, template, _c, *_data in ROWS
     }
     covered = {c.replace("{programme}", "<int:pk>").replace("999999", "<int:pk>") for c in covered}
     assert routes <= covered, routes - covered
