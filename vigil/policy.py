@@ -22,8 +22,9 @@ from django.shortcuts import redirect
 
 from vigil.accounts.models import Membership, Role
 from vigil.cases.models import Case
-from vigil.incidents.models import Event, Person
+from vigil.incidents.models import Event, Perpetrator, Person
 from vigil.intake.models import Submission
+from vigil.officers.models import ComplaintRegister, ExternalComplaint, ImportStatus
 from vigil.vault.sealing import SealedRecord
 from vigil.vocab.models import Term
 
@@ -58,6 +59,10 @@ class Perm(StrEnum):
     MANAGE_DIRECTORY = "manage_directory"
     MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
     ACCOUNTABILITY_FIGURES = "accountability_figures"
+    # --- officers ---
+    OFFICER_PROFILES = "officer_profiles"
+    OFFICER_SETTINGS = "officer_settings"
+    COMPLAINT_REGISTERS = "complaint_registers"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -94,6 +99,10 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.MANAGE_DIRECTORY: frozenset({R.COORDINATOR}),
     Perm.MANAGE_LETTER_TEMPLATES: frozenset({R.COORDINATOR}),
     Perm.ACCOUNTABILITY_FIGURES: frozenset({R.COORDINATOR, R.LAWYER, R.ANALYST}),
+    # --- officers: profiles name officers, so only those who act on them legally ---
+    Perm.OFFICER_PROFILES: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.OFFICER_SETTINGS: frozenset({R.COORDINATOR}),
+    Perm.COMPLAINT_REGISTERS: frozenset({R.COORDINATOR, R.LAWYER}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -276,3 +285,42 @@ def org_private_key(request: HttpRequest) -> bytes:
     """The session's key of the member's organisation (raises VaultLocked)."""
     membership = _membership(request, Perm.HOME)
     return request.vault.org_key(membership.organisation_id)  # type: ignore[attr-defined]
+
+
+# --- officers ---------------------------------------------------------------------
+
+
+def officer_perpetrators_for(request: HttpRequest) -> QuerySet[Perpetrator]:
+    """Perpetrators of the member's organisation, for officer profiles and repeat lists."""
+    membership = _membership(request, Perm.OFFICER_PROFILES)
+    return Perpetrator.objects.filter(event__organisation_id=membership.organisation_id)
+
+
+def external_complaints_for(request: HttpRequest) -> QuerySet[ExternalComplaint]:
+    """Rows of the organisation's imported registers (finished, not dry runs)."""
+    membership = _membership(request, Perm.OFFICER_PROFILES)
+    return ExternalComplaint.objects.filter(
+        organisation_id=membership.organisation_id, register__status=ImportStatus.DONE
+    )
+
+
+def registers_for(request: HttpRequest) -> QuerySet[ComplaintRegister]:
+    membership = _membership(request, Perm.COMPLAINT_REGISTERS)
+    return ComplaintRegister.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_register_for_user(request: HttpRequest, pk: int) -> ComplaintRegister:
+    try:
+        return registers_for(request).select_related("organisation").get(pk=pk)
+    except ComplaintRegister.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def officer_settings_membership(request: HttpRequest) -> Membership:
+    """The coordinator who changes the repeat threshold or rebuilds blind indexes."""
+    return _membership(request, Perm.OFFICER_SETTINGS)
+
+
+def can_reindex(membership: Membership) -> bool:
+    """Rebuilding blind indexes needs a coordinator (the command checks the same)."""
+    return can(membership, Perm.OFFICER_SETTINGS)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "vigil.intake",
     "vigil.stats",
     "vigil.complaints",
+    "vigil.officers",
 ]
 
 MIDDLEWARE = [

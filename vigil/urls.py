@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include(("vigil.intake.urls", "intake"))),
     path("", include(("vigil.stats.urls", "stats"))),
     path("", include(("vigil.complaints.urls", "complaints"))),
+    path("", include(("vigil.officers.urls", "officers"))),
 ]

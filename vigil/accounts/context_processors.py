@@ -29,6 +29,7 @@ NAVIGATION = [
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
+    (Perm.OFFICER_PROFILES, "officers:repeat_list", _("Repeat officers")),
 ]
 
 
