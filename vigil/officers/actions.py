@@ -135,8 +135,9 @@ def finish_import(
             imported=outcome.imported,
             errors=outcome.error_count,
         )
-        if not register.dry_run and stored:
-            transaction.on_commit(lambda: sealing.delete_file(stored))
+    # After the commit of the report: a failed save keeps the file for another try.
+    if not register.dry_run and stored:
+        sealing.delete_file(stored)
 
 
 def fail_import(acting_user: User | None, register: ComplaintRegister) -> None:
@@ -170,8 +171,8 @@ def delete_register(acting_user: User, register: ComplaintRegister) -> None:
         )
         register.complaints.all().delete()
         register.delete()
-        if stored:
-            transaction.on_commit(lambda: sealing.delete_file(stored))
+    if stored:
+        sealing.delete_file(stored)
 
 
 def progress_update(register_id: int, done: int, total: int) -> None:

@@ -181,7 +181,7 @@ _REGION_WORDS = re.compile(
 def _region_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for region in regions.all_regions().values():
-        lookup[region.code.casefold()] = region.code
+        lookup[_fold(region.code)] = region.code
         for name in region.names.values():
             lookup[_fold(name)] = region.code
             lookup[" ".join(_REGION_WORDS.sub(" ", _fold(name)).split())] = region.code
@@ -355,7 +355,7 @@ class Combiner:
                 parts.append(region)
             else:
                 parts.append(crypto.normalise("badge", str(sealed.get(name, ""))))
-        return crypto.blind_index(self.index_key, "person", "|".join(parts))
+        return crypto.blind_index(self.index_key, "combined", "|".join(parts))
 
 
 class _RowReader:

@@ -16,8 +16,14 @@ from vigil.officers.importer import MAX_FILE_BYTES
 
 
 class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
-    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
-        content_length = args[3] if len(args) > 3 else kwargs.get("content_length")
-        if content_length and content_length > MAX_FILE_BYTES + 64 * 1024:
+    def handle_raw_input(
+        self,
+        input_data: Any,
+        META: dict[str, Any],
+        content_length: int,
+        boundary: bytes,
+        encoding: str | None = None,
+    ) -> None:
+        if content_length > MAX_FILE_BYTES + 64 * 1024:
             raise StopUpload(connection_reset=True)
         self.activated = True

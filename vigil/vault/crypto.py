@@ -295,6 +295,8 @@ def normalise(kind: str, value: str, *, region: str | None = None) -> str:
         return _phone(text, region)
     if kind in {"badge", "plate"}:
         return _plate(text)
+    if kind == "combined":  # parts the caller normalised and joined itself
+        return text
     return name_skeleton(text)
 
 
