@@ -42,7 +42,7 @@ CO_ACCUSAL_MIN = 2
 # --- consent ------------------------------------------------------------------------------
 
 
-def consenting_events(organisation_id: int) -> QuerySet[Act]:
+def consenting_events(organisation_id: int) -> QuerySet[Act, Any]:
     """Event ids (as a subquery) with a victim whose latest MATCHING decision is a grant.
 
     "Latest" as in ``cases.consent.current``: by time, ties by id; a grant
@@ -277,15 +277,15 @@ def profile(request: HttpRequest, identity: Identity) -> Profile:
             line.title = None if event_values is None else str(event_values.get("title", ""))
     event_ids = list(lines)
     for act in Act.objects.filter(event_id__in=event_ids).select_related("act_type").order_by("pk"):
-        label = act.act_type.label
-        if label not in lines[act.event_id].acts:
-            lines[act.event_id].acts.append(label)
+        act_label = act.act_type.label
+        if act_label not in lines[act.event_id].acts:
+            lines[act.event_id].acts.append(act_label)
     _attach_actions(lines)
     external = [
         ExternalLine(c, _open(request, c.register, c.sealed))
         for c in _external_matching(identity, policy.external_complaints_for(request))
     ]
-    label = None
+    label: str | None = None
     if own:
         label = _label(_open(request, own[0].event, own[0].sealed), identity.kind)
     elif external:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -35,12 +36,14 @@ class Counts:
     complaints: int = 0
 
 
-def _open(org_private: bytes, sealed_key: bytes | memoryview | None, blob: object) -> dict:  # type: ignore[type-arg]
+def _open(
+    org_private: bytes, sealed_key: bytes | memoryview | None, blob: bytes | memoryview | None
+) -> dict[str, Any]:
     if not sealed_key or not blob:
         return {}
     try:
         key = crypto.unseal(org_private, bytes(sealed_key))
-        return dict(crypto.decrypt_json(key, bytes(blob)))  # type: ignore[arg-type]
+        return dict(crypto.decrypt_json(key, bytes(blob)))
     except crypto.CryptoError:  # shredded: nothing to index
         return {}
 

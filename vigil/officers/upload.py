@@ -21,7 +21,7 @@ class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
         input_data: Any,
         META: dict[str, Any],
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         if content_length > MAX_FILE_BYTES + 64 * 1024:

@@ -60,7 +60,7 @@ class Command(BaseCommand):
         except importer.Unreadable as exc:
             raise CommandError(f"cannot read {options['file']}: {exc}") from exc
         del data
-        register_key = crypto.unseal(private, bytes(register.sealed_key))
+        register_key = crypto.unseal(private, bytes(register.sealed_key or b""))
         index_key = crypto.blind_index_key(private)
         actions.queue_import(
             user,
