@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass
 
 import nacl.encoding
@@ -45,6 +46,7 @@ class Identity:
             raise ValueError("plates and phones are national")
 
 
+@functools.lru_cache(maxsize=64)
 def _key(organisation_id: int) -> bytes:
     return nacl.hash.blake2b(
         f"{settings.SECRET_KEY}\x00{organisation_id}".encode(),
