@@ -29,6 +29,7 @@ class Command(BaseCommand):
         from vigil.intake.demo import create_demo_reports
 
         reports = create_demo_reports()
+        self._demo_officers(phrases)
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -53,3 +54,14 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
+
+    def _demo_officers(self, phrases: dict[str, str]) -> None:
+        """Repeat officers and an imported register, for organisations created just now."""
+        from vigil.accounts.models import Membership, Organisation
+        from vigil.officers.demo import create_demo_officers
+
+        for slug, phrase in phrases.items():
+            organisation = Organisation.objects.get(slug=slug)
+            lawyer = Membership.objects.get(organisation=organisation, role="lawyer").user
+            made = create_demo_officers(organisation, phrase, lawyer)
+            self.stdout.write(f"{made} demo incident(s) with repeat officers in {slug}")
