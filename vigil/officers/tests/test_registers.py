@@ -193,3 +193,41 @@ def test_it_refuses_a_file_that_is_neither_csv_nor_xlsx(world: World, signed_in:
     assert response.status_code == 200
     assert "cannot be read" in response.content.decode()
     assert ComplaintRegister.objects.count() == 0
+
+
+def test_it_never_spools_an_upload_to_a_temporary_file(
+    world: World, signed_in: Any, settings: Any
+) -> None:
+    # Django would write this upload to a temporary file in a folder that does not exist
+    # (and fail) if the view used its default handlers.
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+    settings.FILE_UPLOAD_TEMP_DIR = "/nonexistent/vigil-upload-tmp"
+    register = upload(signed_in("lawyer"), cp1251_csv())
+    assert register.headers[1] == "Жетон"
+
+
+def test_it_reads_xlsx_through_defusedxml() -> None:
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_it_fails_a_job_whose_keys_do_not_open(world: World, signed_in: Any) -> None:
+    from vigil.officers import actions, tasks
+    from vigil.vault import crypto
+
+    register = upload(signed_in("lawyer"), cp1251_csv())
+    actions.queue_import(
+        world["lawyer"].user,
+        register,
+        mapping={"badge": "Жетон", "finding": "Рішення"},
+        identity=["badge"],
+        unknown_as_other=True,
+        dry_run=False,
+        register_key=crypto.new_key(),
+        index_key=crypto.new_key(),
+    )
+    assert tasks.import_register.call(register.pk, crypto.new_key().hex()) == "failed"
+    register.refresh_from_db()
+    assert register.status == ImportStatus.FAILED and register.job_secret is None
+    assert ExternalComplaint.objects.count() == 0
