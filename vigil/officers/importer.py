@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -160,14 +161,21 @@ CATEGORY_WORDS: dict[str, str] = {
     "другое": Category.OTHER,
 }
 _SPACES = re.compile(r"[\s_\-.,;:]+")
+FINDING_CODES = list(Finding.values)
+CATEGORY_CODES = list(Category.values)
 
 
 def _fold(text: str) -> str:
     return _SPACES.sub(" ", text.casefold()).strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(value: str) -> str:
+    return _fold(value)
+
+
 def coded(value: str, words: dict[str, str], codes: list[str]) -> str | None:
-    folded = _fold(value)
+    folded = _folded(value)
     if folded.replace(" ", "_") in codes:
         return folded.replace(" ", "_")
     return words.get(folded)
@@ -189,11 +197,12 @@ def _region_lookup() -> dict[str, str]:
 
 
 def region_code(value: str, lookup: dict[str, str]) -> str | None:
-    folded = _fold(value)
+    folded = _folded(value)
     return lookup.get(folded) or lookup.get(" ".join(_REGION_WORDS.sub(" ", folded).split()))
 
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def parse_date(value: Any) -> datetime.date | None:
@@ -206,7 +215,14 @@ def parse_date(value: Any) -> datetime.date | None:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         return None
     text = str(value).strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"):
+    quick = _DAY_MONTH_YEAR.fullmatch(text)
+    if quick:  # the usual form, without strptime's cost
+        try:
+            day, month, year = (int(part) for part in quick.groups())
+            return datetime.date(year, month, day)
+        except ValueError:
+            return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
@@ -396,8 +412,8 @@ class _RowReader:
                 fail(line, plan.mapping["region"], "unknown_region")
         codes = {}
         for name, words, choices in (
-            ("finding", FINDING_WORDS, Finding.values),
-            ("category", CATEGORY_WORDS, Category.values),
+            ("finding", FINDING_WORDS, FINDING_CODES),
+            ("category", CATEGORY_WORDS, CATEGORY_CODES),
         ):
             raw = values.get(name)
             if raw in ("", None):
@@ -405,7 +421,7 @@ class _RowReader:
                     fail(line, plan.mapping.get(name, name), "missing_value")
                 codes[name] = "other"
                 continue
-            code = coded(str(raw), words, list(choices))
+            code = coded(str(raw), words, choices)
             if code is None and not plan.unknown_as_other:
                 fail(line, plan.mapping[name], "unknown_value")
             codes[name] = code or "other"

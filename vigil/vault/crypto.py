@@ -13,6 +13,7 @@ models and sessions live elsewhere. Algorithms:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -267,12 +268,14 @@ def _phone(text: str, region: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
+@functools.lru_cache(maxsize=65536)
 def _plate(text: str) -> str:
     upper = text.upper().translate(_LOOKALIKES)
     # Letters with no Latin twin (Д, Б, Ж ...) are transliterated, never dropped.
     return _NOT_PLATE.sub("", anyascii(upper).upper())
 
 
+@functools.lru_cache(maxsize=65536)
 def name_skeleton(text: str) -> str:
     """A transliteration skeleton: Іванов, Ivanov and Iwanow give the same string.
 
@@ -315,9 +318,8 @@ def blind_index(index_key: bytes, kind: str, value: str, *, region: str | None =
     normalised = normalise(kind, value, region=region)
     if not normalised:
         return ""
-    return nacl.hash.blake2b(
-        f"{kind}\x00{normalised}".encode(),
-        key=index_key,
-        digest_size=16,
-        encoder=nacl.encoding.HexEncoder,
-    ).decode()
+    # hashlib's BLAKE2b is libsodium's generichash, byte for byte, without the
+    # binding's per-call checks (imports compute three indexes per row).
+    return hashlib.blake2b(
+        f"{kind}\x00{normalised}".encode(), key=index_key, digest_size=16
+    ).hexdigest()
