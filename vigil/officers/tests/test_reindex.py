@@ -85,3 +85,35 @@ def test_it_rebuilds_indexes_from_the_settings_page(world: World, signed_in: Any
     assert Perpetrator.objects.values("badge_bidx", "phone_bidx", "name_bidx").get() == expected(
         world
     )
+
+
+def test_it_rebuilds_register_indexes_too(
+    world: World, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Any
+) -> None:
+    from vigil.officers import actions, jobs
+    from vigil.officers.models import ExternalComplaint
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    data = "ПІБ;Рік;Рішення\nIwanow Iwan;1980;sustained\nИванов Иван;1980;unfounded\n"
+    register = actions.upload_register(
+        world["lawyer"].user, world.org, source_name="x", data=data.encode()
+    )
+    key = crypto.unseal(world.org_private, bytes(register.sealed_key or b""))
+    index_key = crypto.blind_index_key(world.org_private)
+    actions.queue_import(
+        None,
+        register,
+        mapping={"name": "ПІБ", "birth_year": "Рік", "finding": "Рішення"},
+        identity=["name", "birth_year"],
+        unknown_as_other=False,
+        dry_run=False,
+        register_key=key,
+        index_key=index_key,
+    )
+    jobs.execute(register, key, index_key)
+    before = list(ExternalComplaint.objects.values_list("identity_bidx", "name_bidx"))
+    assert len({b for b, _n in before}) == 1  # Iwanow 1980 and Иванов 1980 are one officer
+    ExternalComplaint.objects.update(identity_bidx="stale", name_bidx="stale")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(world.phrase + "\n"))
+    call_command("reindex_blind", "--organisation=svitlo", stdout=io.StringIO())
+    assert list(ExternalComplaint.objects.values_list("identity_bidx", "name_bidx")) == before
