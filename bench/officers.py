@@ -133,10 +133,11 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
             f"{result['consenting']:,} of them with a consenting victim; threshold "
             f"{THRESHOLD}; {result['rows']} officers listed (same rows from both: "
             f"{'yes' if result['equal'] else 'NO'}). The ORM row is "
-            "``reads.repeat_officers`` without labels (one grouped query per identifier kind "
-            "and one for registers); the labels row adds fetching and unsealing one sample "
-            "per listed officer. The raw row is one hand-written statement: the consent rule "
-            "as an anti-join, then the four GROUP BY ... HAVING in a UNION ALL."
+            "``reads.repeat_officers`` without labels (the four per-kind GROUP BY as one "
+            "UNION ALL statement, and one for registers); the labels row adds fetching and "
+            "unsealing one sample per listed officer. The raw row is one hand-written "
+            "statement: the consent rule as an anti-join, then the four GROUP BY ... HAVING "
+            "in a UNION ALL."
         ),
     )
     table.add(
