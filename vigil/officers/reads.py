@@ -124,7 +124,7 @@ def repeat_officers(
     request: HttpRequest, threshold: int, *, labels: bool = True
 ) -> list[RepeatRow]:
     """Identities in at least ``threshold`` incidents and external complaints together,
-    most first. One grouped query per identifier kind, one for the registers."""
+    most first. One statement for the four identifier kinds, one for the registers."""
     organisation_id: int = request.membership.organisation_id  # type: ignore[attr-defined]
     perpetrators = _perpetrators(request)
     external = policy.external_complaints_for(request)
