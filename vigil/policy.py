@@ -22,9 +22,10 @@ from django.shortcuts import redirect
 
 from vigil.accounts.models import Membership, Role
 from vigil.cases.models import Case
-from vigil.incidents.models import Event, Person
+from vigil.incidents.models import Event, Perpetrator, Person
 from vigil.intake.models import Submission
 from vigil.lib.requests import as_staff
+from vigil.officers.models import ComplaintRegister, ExternalComplaint, ImportStatus
 from vigil.referrals.models import HealthService, PoliceUnit, Programme, Referral
 from vigil.vault.session import Vault
 from vigil.vocab.models import Term
@@ -88,6 +89,10 @@ class Perm(StrEnum):
     IMPORT_RECORDS = "import_records"
     EXPORT_RECORDS = "export_records"
     MANAGE_API = "manage_api"
+    # --- officers ---
+    OFFICER_PROFILES = "officer_profiles"
+    OFFICER_SETTINGS = "officer_settings"
+    COMPLAINT_REGISTERS = "complaint_registers"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -156,6 +161,10 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.IMPORT_RECORDS: frozenset({R.COORDINATOR}),
     Perm.EXPORT_RECORDS: frozenset({R.COORDINATOR}),
     Perm.MANAGE_API: frozenset({R.COORDINATOR}),
+    # --- officers: profiles name officers, so only those who act on them legally ---
+    Perm.OFFICER_PROFILES: frozenset({R.COORDINATOR, R.LAWYER}),
+    Perm.OFFICER_SETTINGS: frozenset({R.COORDINATOR}),
+    Perm.COMPLAINT_REGISTERS: frozenset({R.COORDINATOR, R.LAWYER}),
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -827,3 +836,42 @@ def get_kobo_hook_for_user(request: HttpRequest, pk: int) -> Any:
 def token_allows(token: Any, scope: str) -> bool:
     """An API token acts for its organisation within its scopes only."""
     return token is not None and token.is_usable and scope in token.scopes
+
+
+# --- officers ---------------------------------------------------------------------
+
+
+def officer_perpetrators_for(request: HttpRequest) -> QuerySet[Perpetrator]:
+    """Perpetrators of the member's organisation, for officer profiles and repeat lists."""
+    membership = _membership(request, Perm.OFFICER_PROFILES)
+    return Perpetrator.objects.filter(event__organisation_id=membership.organisation_id)
+
+
+def external_complaints_for(request: HttpRequest) -> QuerySet[ExternalComplaint]:
+    """Rows of the organisation's imported registers (finished, not dry runs)."""
+    membership = _membership(request, Perm.OFFICER_PROFILES)
+    return ExternalComplaint.objects.filter(
+        organisation_id=membership.organisation_id, register__status=ImportStatus.DONE
+    )
+
+
+def registers_for(request: HttpRequest) -> QuerySet[ComplaintRegister]:
+    membership = _membership(request, Perm.COMPLAINT_REGISTERS)
+    return ComplaintRegister.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_register_for_user(request: HttpRequest, pk: int) -> ComplaintRegister:
+    try:
+        return registers_for(request).select_related("organisation").get(pk=pk)
+    except ComplaintRegister.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def officer_settings_membership(request: HttpRequest) -> Membership:
+    """The coordinator who changes the repeat threshold or rebuilds blind indexes."""
+    return _membership(request, Perm.OFFICER_SETTINGS)
+
+
+def can_reindex(membership: Membership) -> bool:
+    """Rebuilding blind indexes needs a coordinator (the command checks the same)."""
+    return can(membership, Perm.OFFICER_SETTINGS)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vigil.engagement",
     "vigil.imports",
     "vigil.api",
+    "vigil.officers",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include(("vigil.imports.urls", "imports"))),
     path("", include(("vigil.api.urls", "api"))),
     path("api/v1/", api_v1.urls),
+    path("", include(("vigil.officers.urls", "officers"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

@@ -43,6 +43,7 @@ NAVIGATION = [
     (Perm.ENGAGEMENT_DASHBOARD, "engagement:dashboard", _("Engagement dashboard")),
     (Perm.IMPORT_RECORDS, "imports:index", _("Import and export")),
     (Perm.MANAGE_API, "api:tokens", _("API and Kobo")),
+    (Perm.OFFICER_PROFILES, "officers:repeat_list", _("Repeat officers")),
 ]
 
 

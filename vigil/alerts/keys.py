@@ -51,8 +51,12 @@ def dispatch_key() -> bytes:
 
 
 def identifier_digest(organisation_id: int, kind: str, value: str) -> str:
-    """The checker's blind index of one identifier (the vault's normalisation)."""
-    return crypto.blind_index(checker_key(organisation_id), kind, value)
+    """The checker's blind index of one identifier (the vault's normalisation; phones
+    typed without a country code are read as the organisation's country)."""
+    from vigil.accounts.models import Organisation
+
+    country = Organisation.objects.values_list("country", flat=True).get(pk=organisation_id)
+    return crypto.blind_index(checker_key(organisation_id), kind, value, region=country)
 
 
 def email_index(email: str) -> str:

@@ -90,7 +90,7 @@ def write_rows(
         )
         for row, event, person in zip(fresh, events, people, strict=True)
     )
-    perpetrators = _perpetrators(index_key, fresh, events, event_keys, acts)
+    perpetrators = _perpetrators(index_key, fresh, events, event_keys, acts, organisation.country)
     _consents(acting_user, organisation, fresh, people)
     cases = _cases(acting_user, organisation, public, fresh, events, people)
     ImportedRecord.objects.bulk_create(
@@ -154,7 +154,7 @@ def _people(
                 age_band=row.age_band,
                 primary_group_id=row.primary_group_id,
                 created_by=acting_user,
-                **_indexes(index_key, values, PERSON_INDEXES),
+                **_indexes(index_key, values, PERSON_INDEXES, region=organisation.country),
             )
         )
     created = Person.objects.bulk_create(people)
@@ -173,6 +173,7 @@ def _perpetrators(
     events: Sequence[Event],
     keys: Sequence[bytes],
     acts: Sequence[Act],
+    region: str,
 ) -> int:
     made: list[Perpetrator] = []
     their_acts: list[Act] = []
@@ -185,7 +186,7 @@ def _perpetrators(
                 event=event,
                 perpetrator_type_id=row.perpetrator_type_id,
                 sealed=sealing.seal_json(key, values),
-                **_indexes(index_key, values, PERPETRATOR_INDEXES),
+                **_indexes(index_key, values, PERPETRATOR_INDEXES, region=region),
             )
         )
         their_acts.append(act)

@@ -44,10 +44,15 @@ def _only(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
 
 
 def _indexes(
-    index_key: bytes, values: dict[str, str], spec: dict[str, tuple[str, str]]
+    index_key: bytes,
+    values: dict[str, str],
+    spec: dict[str, tuple[str, str]],
+    *,
+    region: str | None,
 ) -> dict[str, str]:
+    """``region``: the organisation's country, the default region of national phone numbers."""
     return {
-        column: crypto.blind_index(index_key, kind, values.get(field, ""))
+        column: crypto.blind_index(index_key, kind, values.get(field, ""), region=region)
         for field, (kind, column) in spec.items()
     }
 
@@ -122,7 +127,9 @@ def create_person(
         key = person.ensure_data_key(organisation)
         person.sealed = sealing.seal_json(key, sealed)
         if index_key is not None:
-            for column, value in _indexes(index_key, sealed, PERSON_INDEXES).items():
+            for column, value in _indexes(
+                index_key, sealed, PERSON_INDEXES, region=organisation.country
+            ).items():
                 setattr(person, column, value)
         person.save()
         if characteristics is not None:
@@ -144,7 +151,9 @@ def update_person(
     with transaction.atomic():
         values = _only(sealed, PERSON_FIELDS)
         person.sealed = sealing.seal_json(key, values)
-        for column, value in _indexes(index_key, values, PERSON_INDEXES).items():
+        for column, value in _indexes(
+            index_key, values, PERSON_INDEXES, region=person.organisation.country
+        ).items():
             setattr(person, column, value)
         for name, value in clear.items():
             setattr(person, name, value)
@@ -205,7 +214,7 @@ def add_perpetrator(
             event=event,
             perpetrator_type=perpetrator_type,
             sealed=sealing.seal_json(key, values),
-            **_indexes(index_key, values, PERPETRATOR_INDEXES),
+            **_indexes(index_key, values, PERPETRATOR_INDEXES, region=event.organisation.country),
         )
         perpetrator.save()
         for act in acts or []:

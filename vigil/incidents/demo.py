@@ -869,7 +869,7 @@ class _Generator:
         )
 
     def bidx(self, kind: str, value: str) -> str:
-        return crypto.blind_index(self.index_key, kind, value)
+        return crypto.blind_index(self.index_key, kind, value, region=self.country)
 
     def when(self, start: datetime.date, days: int) -> datetime.datetime:
         moment = datetime.datetime.combine(start, datetime.time(9)) + datetime.timedelta(

@@ -154,12 +154,13 @@ def query_indexes(request: StaffRequest, query: str) -> dict[str, set[str]]:
     index_key = policy.index_key(request)
     country = request.membership.organisation.country
     indexes = {
-        kind: {crypto.blind_index(index_key, kind, query)} - {""}
+        kind: {crypto.blind_index(index_key, kind, query, region=country)} - {""}
         for kind in PERPETRATOR_KINDS
         if kind != "phone"
     }
     indexes["phone"] = {
-        crypto.blind_index(index_key, "phone", form) for form in filters.phone_forms(country, query)
+        crypto.blind_index(index_key, "phone", form, region=country)
+        for form in filters.phone_forms(country, query)
     }
     return indexes
 

@@ -93,9 +93,9 @@ def find_people(request: HttpRequest, query: str) -> list[Person]:
     """Exact matches of a name or phone through the blind indexes (never a scan)."""
     index_key = policy.referral_index_key(request)
     country = request.membership.organisation.country  # type: ignore[attr-defined]
-    names = {crypto.blind_index(index_key, "name", query)} - {""}
+    names = {crypto.blind_index(index_key, "name", query, region=country)} - {""}
     phones = {
-        crypto.blind_index(index_key, "phone", form)
+        crypto.blind_index(index_key, "phone", form, region=country)
         for form in incident_filters.phone_forms(country, query)
     } - {""}
     match = Q(name_bidx__in=names) | Q(phone_bidx__in=phones)

@@ -13,6 +13,7 @@ models and sessions live elsewhere. Algorithms:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -26,6 +27,8 @@ import nacl.hash
 import nacl.pwhash
 import nacl.secret
 import nacl.utils
+import phonenumbers
+from anyascii import anyascii
 from django.conf import settings
 from mnemonic import Mnemonic
 from nacl.public import PrivateKey, PublicKey, SealedBox
@@ -211,18 +214,93 @@ def sha256_hex(data: bytes) -> str:
 
 # Cyrillic letters that look like Latin ones on licence plates and badges, so
 # "А123ВС" typed on a Russian keyboard matches "A123BC" typed on an English one.
-_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
-_NON_ALNUM = re.compile(r"[^0-9a-zа-яёіїєґ]+")
+# Ukrainian І/Ї and the Kazakh Қ, Ү, Ұ, Һ, Ө look like (or are typed as) Latin letters too.
+_LOOKALIKES = str.maketrans(
+    "АВЕЁЄКМНОРСТУХІЇЈҚҮҰҺӨЅ",
+    "ABEEEKMHOPCTYXIIJKYYHOS",
+)
+_NOT_PLATE = re.compile(r"[^0-9A-Z]")
+_NOT_LETTER = re.compile(r"[^a-z ]+")
+# Letters anyascii renders in a way no official transliteration uses.
+_PRE_ASCII = str.maketrans({"ə": "a", "ә": "a", "ı": "i", "ñ": "n"})
+# Variant spellings of one Cyrillic sound, folded to one class each, in this order
+# (longest first, so "shch" is not read as "sh" + "ch"). Upper-case letters are
+# classes: the input is lower case, so a class never collides with a letter.
+_NAME_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"shch|sch|szcz|shtsch|shtch", "S"),  # Щ
+        (r"sh|sz", "S"),  # Ш (folded with Щ: transliterations mix them up)
+        (r"zh|rz", "Z"),  # Ж
+        (r"tsch|tch|ch|cz", "C"),  # Ч
+        (r"ph", "f"),
+        (r"kh|gh|h", "g"),  # Х, Ғ and Ukrainian Г (h) against Russian Г (g)
+        (r"ts|tz|c", "T"),  # Ц
+        (r"ck|q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"[yj]", "i"),  # Й, Ы, И (uk "y") and the y/i/j of Ю, Я, Є, Ї
+        (r"^ie", "e"),  # Єрмак/Yermak against Ермак/Ermak
+        (r"(.)\1+", r"\1"),  # doubled letters: Ivannov, Sergii, Zhytomyrskyy
+        (r"ei$", "i"),  # -ей/-ій: Sergei, Serhii
+        (r"(?<=[oe])f$", "v"),  # -off/-eff: Smirnoff
+    )
+)
 
 
-def normalise(kind: str, value: str) -> str:
+def _phone(text: str, region: str | None) -> str:
+    """E.164 digits (no "+") when the number parses, else the digits as typed.
+
+    A national number ("067 123 4567") needs the default region (the
+    organisation's country); with none, digits written without "+" are read
+    as already international, which is what they are when they begin with a
+    country code.
+    """
+    digits = re.sub(r"\D", "", text)
+    if not digits:
+        return ""
+    try:
+        number = phonenumbers.parse(text, (region or "").upper() or None)
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+
+
+@functools.lru_cache(maxsize=65536)
+def _plate(text: str) -> str:
+    upper = text.upper().translate(_LOOKALIKES)
+    # Letters with no Latin twin (Д, Б, Ж ...) are transliterated, never dropped.
+    return _NOT_PLATE.sub("", anyascii(upper).upper())
+
+
+@functools.lru_cache(maxsize=65536)
+def name_skeleton(text: str) -> str:
+    """A transliteration skeleton: Іванов, Ivanov and Iwanow give the same string.
+
+    Deliberately lossy (a lawyer confirms a match by reading the sealed
+    values); word order does not matter.
+    """
+    ascii_text = anyascii(text.casefold().translate(_PRE_ASCII)).lower()
+    words = []
+    for word in _NOT_LETTER.sub("", ascii_text.replace("-", " ")).split():
+        for pattern, repl in _NAME_FOLDS:
+            word = pattern.sub(repl, word)
+        words.append(word)
+    return " ".join(sorted(words))
+
+
+def normalise(kind: str, value: str, *, region: str | None = None) -> str:
+    """The form a value is indexed under; ``region`` is the default country of phones."""
     text = unicodedata.normalize("NFKC", value).strip()
     if kind == "phone":
-        return re.sub(r"\D", "", text)
+        return _phone(text, region)
     if kind in {"badge", "plate"}:
-        return re.sub(r"[^0-9A-Z]", "", text.upper().translate(_LOOKALIKES))
-    # names: case- and spacing-insensitive, punctuation ignored
-    return " ".join(_NON_ALNUM.sub(" ", text.casefold().replace("ё", "е")).split())
+        return _plate(text)
+    if kind == "combined":  # parts the caller normalised and joined itself
+        return text
+    return name_skeleton(text)
 
 
 def blind_index_key(org_private_key: bytes) -> bytes:
@@ -235,14 +313,13 @@ def blind_index_key(org_private_key: bytes) -> bytes:
     )
 
 
-def blind_index(index_key: bytes, kind: str, value: str) -> str:
+def blind_index(index_key: bytes, kind: str, value: str, *, region: str | None = None) -> str:
     """Hex PRF of the normalised value; empty values give an empty index."""
-    normalised = normalise(kind, value)
+    normalised = normalise(kind, value, region=region)
     if not normalised:
         return ""
-    return nacl.hash.blake2b(
-        f"{kind}\x00{normalised}".encode(),
-        key=index_key,
-        digest_size=16,
-        encoder=nacl.encoding.HexEncoder,
-    ).decode()
+    # hashlib's BLAKE2b is libsodium's generichash, byte for byte, without the
+    # binding's per-call checks (imports compute three indexes per row).
+    return hashlib.blake2b(
+        f"{kind}\x00{normalised}".encode(), key=index_key, digest_size=16
+    ).hexdigest()

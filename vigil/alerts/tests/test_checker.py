@@ -29,6 +29,9 @@ def test_it_finds_a_latin_plate_typed_in_cyrillic_and_a_phone(world: World, sign
     assert "appears in 2" in _check(client, "phone", OFFENDER_PHONE).content.decode()
     assert "does not appear" in _check(client, "phone", "+380671234568").content.decode()
     assert "does not appear" in _check(client, "badge", "AK1234KA").content.decode()  # kind matters
+    # Typed as people write it in Ukraine, without the country code: the same number.
+    assert "appears in 2" in _check(client, "phone", "067 123 4567").content.decode()
+    assert "appears in 2" in _check(client, "phone", "(067) 123-45-67").content.decode()
 
 
 def test_it_counts_only_live_alerts_of_her_organisation(world: World) -> None:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         from vigil.imports.demo import create_demo_mappings
 
         create_demo_mappings()
+        self._demo_officers(phrases)
         if options["incidents"] > 0:
             for slug, *_rest in ORGANISATIONS:
                 call_command(
@@ -74,3 +75,14 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
+
+    def _demo_officers(self, phrases: dict[str, str]) -> None:
+        """Repeat officers and an imported register, for organisations created just now."""
+        from vigil.accounts.models import Membership, Organisation
+        from vigil.officers.demo import create_demo_officers
+
+        for slug, phrase in phrases.items():
+            organisation = Organisation.objects.get(slug=slug)
+            lawyer = Membership.objects.get(organisation=organisation, role="lawyer").user
+            made = create_demo_officers(organisation, phrase, lawyer)
+            self.stdout.write(f"{made} demo incident(s) with repeat officers in {slug}")
