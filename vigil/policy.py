@@ -60,6 +60,9 @@ class Perm(StrEnum):
     ACCOUNTABILITY_FIGURES = "accountability_figures"
     # matching: the counsel is a capacity (NetworkCounsel), not a role
     MATCHING_COUNSEL = "matching_counsel"
+    # odk: phones with ODK Collect (issue and revoke), and opening their records
+    ODK_MANAGE = "odk_manage"
+    ODK_OPEN = "odk_open"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -98,6 +101,9 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.ACCOUNTABILITY_FIGURES: frozenset({R.COORDINATOR, R.LAWYER, R.ANALYST}),
     # matching: roles that may hold a NetworkCounsel capacity; the record decides.
     Perm.MATCHING_COUNSEL: frozenset({R.COORDINATOR, R.LAWYER}),
+    # odk: a coordinator equips phones and rotates the form key; whoever triages opens.
+    Perm.ODK_MANAGE: frozenset({R.COORDINATOR}),
+    Perm.ODK_OPEN: _CASE_TEAM,
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -315,3 +321,49 @@ def get_counsel_for_user(request: HttpRequest, network_pk: int) -> Any:
         )
     except NetworkCounsel.DoesNotExist as exc:
         raise Http404 from exc
+
+
+# --- odk ----------------------------------------------------------------------------
+
+
+def odk_devices_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.odk.models import Device
+
+    membership = _membership(request, Perm.ODK_MANAGE)
+    return Device.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_odk_device_for_coordinator(request: HttpRequest, pk: int) -> Any:
+    device = odk_devices_for(request).select_related("organisation").filter(pk=pk).first()
+    if device is None:
+        raise Http404
+    return device
+
+
+def odk_records_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.odk.models import EncryptedRecord
+
+    membership = _membership(request, Perm.ODK_OPEN)
+    return EncryptedRecord.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_odk_record_for_user(request: HttpRequest, pk: int) -> Any:
+    row = odk_records_for(request).select_related("organisation").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def odk_device_for(request: HttpRequest, slug: str) -> tuple[Any, Any]:
+    """(organisation, signed-in phone or None) of an OpenRosa request; 404 for no such org.
+
+    Phones are not members: an active Device's own credentials (HTTP Basic) are
+    the whole of its access, and it reaches only its organisation's form and inbox.
+    """
+    from vigil.accounts.models import Organisation
+    from vigil.odk import openrosa
+
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation, openrosa.authenticate(request, organisation)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include(("vigil.stats.urls", "stats"))),
     path("", include(("vigil.complaints.urls", "complaints"))),
     path("", include(("vigil.matching.urls", "matching"))),
+    path("", include(("vigil.odk.urls", "odk"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

@@ -29,6 +29,8 @@ NAVIGATION = [
     (Perm.VIEW_AUDIT, "accounts:audit_list", _("Audit log")),
     (Perm.NETWORK_SHARING, "stats:network_settings", _("Network sharing")),
     (Perm.HOME, "vocab:index", _("Vocabularies")),
+    (Perm.ODK_OPEN, "odk:records", _("Phone records")),
+    (Perm.ODK_MANAGE, "odk:devices", _("Phones")),
 ]
 
 
