@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -250,6 +249,15 @@ def open_record(org_private: bytes, row: EncryptedRecord, *, acting_user: User) 
     return submission
 
 
+def _spooled(name: str, data: bytes) -> Any:
+    """A decrypted file as intake's upload type, so it gets the same checks."""
+    from vigil.incidents import evidence
+
+    spool = evidence.EncryptedSpool()
+    spool.write(data)
+    return evidence.SpooledUpload(spool, name, "application/octet-stream")
+
+
 def _attach_media(
     org_private: bytes, submission: Submission, media: list[tuple[str, bytes]]
 ) -> int:
@@ -262,7 +270,7 @@ def _attach_media(
     skipped = 0
     for name, data in media:
         try:
-            intake_actions.add_attachment(submission, thread_key, SimpleUploadedFile(name, data))
+            intake_actions.add_attachment(submission, thread_key, _spooled(name, data))
         except evidence.Refused:
             skipped += 1
     return skipped
