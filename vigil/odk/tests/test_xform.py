@@ -73,5 +73,5 @@ def test_it_labels_every_question_in_english_russian_and_ukrainian(world: World)
 @pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate needs Java")
 def test_it_passes_odk_validate(world: World) -> None:
     key = actions.current_form_key(world.org)
-    xml, warnings = xlsform.xform(world.org, key, URL, validate=True)
+    xml, _warnings = xlsform.xform(world.org, key, URL, validate=True)
     assert "base64RsaPublicKey" in xml
