@@ -67,7 +67,8 @@ def oaep(label_hash: type[hashes.HashAlgorithm], mgf_hash: type[hashes.HashAlgor
 
 def rsa_unwrap(private_pem: bytes, blob: bytes) -> bytes:
     private = serialization.load_pem_private_key(private_pem, password=None)
-    assert isinstance(private, rsa.RSAPrivateKey)  # noqa: S101 - we only ever store RSA keys
+    if not isinstance(private, rsa.RSAPrivateKey):
+        raise EnvelopeError("not an RSA key")
     for label_hash, mgf_hash in OAEP_VARIANTS:
         try:
             return private.decrypt(blob, oaep(label_hash, mgf_hash))

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,9 @@ LANGUAGES = [("en", "English (en)"), ("ru", "Русский (ru)"), ("uk", "Ук
 Label = str | Promise
 
 
-def _field_label(form: type, name: str) -> Label:
-    return form.base_fields[name].label  # type: ignore[no-any-return]
+def _field_label(form: type[forms.Form], name: str) -> Label:
+    label: Label = form.base_fields[name].label or name
+    return label
 
 
 def _labels(text: Label, column: str = "label") -> dict[str, str]:

@@ -87,7 +87,7 @@ def encrypt_record(
 
 def basic(username: str, password: str) -> dict[str, str]:
     token = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_OPENROSA_VERSION": "1.0"}
+    return {"Authorization": f"Basic {token}", "X-OpenRosa-Version": "1.0"}
 
 
 def post(client: Client, url: str, auth: dict[str, str], manifest: bytes, files: dict[str, bytes]):  # type: ignore[no-untyped-def]
@@ -96,7 +96,7 @@ def post(client: Client, url: str, auth: dict[str, str], manifest: bytes, files:
     }
     for name, data in files.items():
         parts[name] = _named(io.BytesIO(data), name)
-    return client.post(url, parts, **auth)
+    return client.post(url, parts, headers=auth)
 
 
 def _named(stream: io.BytesIO, name: str) -> io.BytesIO:

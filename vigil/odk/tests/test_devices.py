@@ -23,7 +23,9 @@ def test_it_shows_the_setup_code_once_with_its_warning(world: World, signed_in) 
     assert "<svg" in page
     assert "This code is a secret." in page
     device = Device.objects.get(label="phone 7")
-    password = re.search(r"Password</dt><dd><code>([^<]+)</code>", page).group(1)
+    found = re.search(r"Password</dt><dd><code>([^<]+)</code>", page)
+    assert found is not None
+    password = found.group(1)
     assert device.password_hash == hash_password(password)  # only a hash is kept
     assert password not in client.get("/odk/devices/").content.decode()
     assert "/odk/svitlo" in page and "formList" not in page

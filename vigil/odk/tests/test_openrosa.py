@@ -29,18 +29,20 @@ def _sealed(world: World, **kwargs):  # type: ignore[no-untyped-def]
 
 def test_it_lists_serves_and_describes_the_form(world: World, phone: Phone) -> None:
     client, auth = Client(), basic(phone.username, phone.password)
-    listing = client.get(f"{BASE}/formList", **auth)
+    listing = client.get(f"{BASE}/formList", headers=auth)
     assert listing.status_code == 200
     assert listing["X-OpenRosa-Version"] == "1.0"
     root = ElementTree.fromstring(listing.content)
     ns = "{http://openrosa.org/xforms/xformsList}"
     download = root.find(f"{ns}xform/{ns}downloadUrl").text
     assert root.find(f"{ns}xform/{ns}formID").text == "vigil_report"
-    form = client.get(download.replace("http://testserver", ""), **auth)
+    form = client.get(download.replace("http://testserver", ""), headers=auth)
     assert form.status_code == 200 and form["X-OpenRosa-Version"] == "1.0"
     assert b"base64RsaPublicKey" in form.content
     manifest_url = root.find(f"{ns}xform/{ns}manifestUrl").text
-    assert client.get(manifest_url.replace("http://testserver", ""), **auth).status_code == 200
+    assert (
+        client.get(manifest_url.replace("http://testserver", ""), headers=auth).status_code == 200
+    )
 
 
 def test_it_challenges_a_phone_without_credentials_and_never_reads_them_from_the_url(
@@ -54,7 +56,7 @@ def test_it_challenges_a_phone_without_credentials_and_never_reads_them_from_the
 
 
 def test_it_answers_head_with_the_accepted_length(world: World, phone: Phone, settings) -> None:  # type: ignore[no-untyped-def]
-    response = Client().head(f"{BASE}/submission", **basic(phone.username, phone.password))
+    response = Client().head(f"{BASE}/submission", headers=basic(phone.username, phone.password))
     assert response.status_code == 204
     assert response["X-OpenRosa-Accept-Content-Length"] == str(settings.ODK_MAX_SUBMISSION_BYTES)
 
@@ -127,36 +129,40 @@ def test_it_refuses_a_revoked_phone(world: World, phone: Phone) -> None:
     assert (
         post(Client(), f"{BASE}/submission", auth, sealed.manifest, sealed.files).status_code == 401
     )
-    assert Client().get(f"{BASE}/formList", **auth).status_code == 401
+    assert Client().get(f"{BASE}/formList", headers=auth).status_code == 401
     assert not EncryptedRecord.objects.exists()
 
 
 def test_it_refuses_a_wrong_password_and_another_organisations_phone(
     world: World, phone: Phone
 ) -> None:
-    assert Client().get(f"{BASE}/formList", **basic(phone.username, "guess")).status_code == 401
+    assert (
+        Client().get(f"{BASE}/formList", headers=basic(phone.username, "guess")).status_code == 401
+    )
     other = actions.issue_device(world.other_org, "x", acting_user=world.others["coordinator"].user)
     auth = basic(other.device.username, other.password)
-    assert Client().get(f"{BASE}/formList", **auth).status_code == 401
-    assert Client().get("/odk/dostyk/formList", **auth).status_code == 200
+    assert Client().get(f"{BASE}/formList", headers=auth).status_code == 401
+    assert Client().get("/odk/dostyk/formList", headers=auth).status_code == 200
 
 
 def test_it_rate_limits_a_phone_and_wrong_sign_ins(world: World, phone: Phone, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ODK_DEVICE_LIMIT_PER_MINUTE = 2
     settings.ODK_AUTH_FAILURES_PER_MINUTE = 3
     auth = basic(phone.username, phone.password)
-    codes = [Client().head(f"{BASE}/submission", **auth).status_code for _ in range(3)]
+    codes = [Client().head(f"{BASE}/submission", headers=auth).status_code for _ in range(3)]
     assert codes == [204, 204, 429]
     for _ in range(3):
-        Client().get(f"{BASE}/formList", **basic(phone.username, "wrong"))
+        Client().get(f"{BASE}/formList", headers=basic(phone.username, "wrong"))
     # Even the right password waits: guessing is slowed for the whole organisation.
     other = actions.issue_device(world.org, "phone 2", acting_user=world["coordinator"].user)
-    response = Client().get(f"{BASE}/formList", **basic(other.device.username, other.password))
+    response = Client().get(
+        f"{BASE}/formList", headers=basic(other.device.username, other.password)
+    )
     assert response.status_code == 429
 
 
 def test_it_answers_an_unknown_organisation_in_openrosa_terms(world: World, phone: Phone) -> None:
-    response = Client().get("/odk/nowhere/formList", **basic(phone.username, phone.password))
+    response = Client().get("/odk/nowhere/formList", headers=basic(phone.username, phone.password))
     assert response.status_code == 404
     assert response["X-OpenRosa-Version"] == "1.0"
 
@@ -164,6 +170,6 @@ def test_it_answers_an_unknown_organisation_in_openrosa_terms(world: World, phon
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_it_allows_only_openrosa_methods(world: World, phone: Phone, method: str) -> None:
     response = getattr(Client(), method)(
-        f"{BASE}/submission", **basic(phone.username, phone.password)
+        f"{BASE}/submission", headers=basic(phone.username, phone.password)
     )
     assert response.status_code == 405
