@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -274,3 +275,22 @@ def _attach_media(
         except evidence.Refused:
             skipped += 1
     return skipped
+
+
+def expire_records(older_than_days: int, now: datetime.datetime | None = None) -> int:
+    """Shred records nobody opened in time, like untriaged reports (crypto-shredding)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
+    stale = EncryptedRecord.objects.filter(
+        status__in=[RecordStatus.WAITING, RecordStatus.UNREADABLE],
+        received_at__lt=cutoff,
+        sealed_key__isnull=False,
+    )
+    count = 0
+    for row in stale.iterator():
+        with transaction.atomic():
+            row.sealed_key = None
+            row.sealed = None
+            row.save(update_fields=["sealed_key", "sealed"])
+            record(None, "odk.record_expired", organisation=row.organisation, target=row)
+        count += 1
+    return count

@@ -7,4 +7,5 @@ EVENTS: dict[str, frozenset[str]] = {
     "odk.record_received": frozenset({"device", "files", "size"}),
     "odk.record_opened": frozenset({"submission", "files", "skipped"}),
     "odk.record_unreadable": frozenset({"reason"}),
+    "odk.record_expired": frozenset(),
 }
