@@ -60,3 +60,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nNo phone at hand? `make demo-code USER=<username>` prints the current code."
         )
+        from vigil.odk.demo import create_demo_phones
+
+        for slug, username, password in create_demo_phones():
+            self.stdout.write(
+                f"ODK Collect demo phone of {slug}: /odk/{slug} {username} {password}"
+            )
