@@ -230,6 +230,10 @@ def open_record(org_private: bytes, row: EncryptedRecord, *, acting_user: User) 
             )
         raise CannotOpen(str(exc)) from exc
     with transaction.atomic():
+        # Two caseworkers pressing "open" at once must not make two reports.
+        locked = EncryptedRecord.objects.select_for_update().get(pk=row.pk)
+        if locked.submission is not None:
+            return locked.submission
         created = intake_actions.submit(row.organisation, report, entered_by=acting_user)
         submission = created.submission
         skipped = _attach_media(org_private, submission, opened.media)

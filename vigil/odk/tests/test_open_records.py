@@ -140,3 +140,13 @@ def test_it_keeps_records_of_a_revoked_phone(world: World, phone: Phone) -> None
     )
     assert actions.open_record(world.org_private, row, acting_user=world["caseworker"].user).pk
     assert Evidence.objects.count() == 0
+
+
+def test_it_opens_a_record_only_once(world: World, phone: Phone) -> None:
+    row = _send(world, phone)
+    first = actions.open_record(world.org_private, row, acting_user=world["caseworker"].user)
+    stale = EncryptedRecord.objects.get(pk=row.pk)
+    stale.status = RecordStatus.WAITING  # as a second request read it before the first wrote
+    second = actions.open_record(world.org_private, stale, acting_user=world["lawyer"].user)
+    assert first.pk == second.pk
+    assert Submission.objects.count() == 1

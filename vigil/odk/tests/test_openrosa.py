@@ -175,3 +175,12 @@ def test_it_allows_only_openrosa_methods(world: World, phone: Phone, method: str
         f"{BASE}/submission", headers=basic(phone.username, phone.password)
     )
     assert response.status_code == 405
+
+
+def test_it_serves_the_new_public_key_after_a_rotation(world: World, phone: Phone) -> None:
+    auth = basic(phone.username, phone.password)
+    before = Client().get(f"{BASE}/forms/vigil_report.xml", headers=auth).content
+    new_key = actions.create_form_key(world.org, acting_user=world["coordinator"].user)
+    after = Client().get(f"{BASE}/forms/vigil_report.xml", headers=auth).content
+    assert new_key.public_key.encode() in after
+    assert new_key.public_key.encode() not in before
