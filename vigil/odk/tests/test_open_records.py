@@ -150,3 +150,38 @@ def test_it_opens_a_record_only_once(world: World, phone: Phone) -> None:
     second = actions.open_record(world.org_private, stale, acting_user=world["lawyer"].user)
     assert first.pk == second.pk
     assert Submission.objects.count() == 1
+
+
+def test_it_reads_an_instance_shaped_by_the_generated_form(world: World, phone: Phone) -> None:
+    """Fill the XForm's own primary instance, as Collect would: form and parser agree."""
+    import xml.etree.ElementTree as StdTree
+
+    from defusedxml import ElementTree
+
+    from vigil.odk import xlsform
+
+    key = actions.current_form_key(world.org)
+    xml, _warnings = xlsform.xform(world.org, key, "https://v.example/odk/svitlo/submission")
+    xf = "{http://www.w3.org/2002/xforms}"
+    root = ElementTree.fromstring(xml.encode())
+    data = root.find(f"{{http://www.w3.org/1999/xhtml}}head/{xf}model/{xf}instance/{xf}data")
+    answers = {"act": "planted", "story": "Подкинули пакет", "badge": "ЖЕТОН-1", "when": "today"}
+    for element in data.iter():
+        name = element.tag.removeprefix(xf)
+        element.attrib.pop("{http://openrosa.org/javarosa}template", None)
+        if name in answers:
+            element.text = answers[name]
+    body = "".join(
+        StdTree.tostring(child, encoding="unicode").replace(f' xmlns="{xf[1:-1]}"', "")
+        for child in data
+        if child.tag.removeprefix(xf) != "meta"
+    ).replace("ns0:", "")
+    row = _send(world, phone, body=body)
+    submission = actions.open_record(world.org_private, row, acting_user=world["caseworker"].user)
+    report = intake_actions.sealing.open_json(
+        intake_actions.staff_thread_key(world.org_private, submission), submission.sealed
+    )
+    assert report["what"] == ["planted"]
+    assert report["story"] == "Подкинули пакет"
+    assert report["badge"] == "ЖЕТОН-1"
+    assert report["when"] == "today"
