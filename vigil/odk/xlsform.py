@@ -84,6 +84,8 @@ def survey_rows(country: str) -> list[dict[str, Any]]:
             for name in ("unit", "badge", "name", "vehicle", "description")
         ),
         {"type": "end_repeat"},
+        # Photos are shrunk on the phone, so a record stays under the server's size limit.
+        _question("image", "photo", _("A photo (optional)"), parameters="max-pixels=1600"),
         _question("select_multiple need", "needs", _field_label(intake_forms.HelpForm, "needs")),
         _question("select_one yes_no", "urgent", _field_label(intake_forms.HelpForm, "urgent")),
         _question(

@@ -41,6 +41,8 @@ def test_it_asks_the_public_form_questions_with_repeats_for_acts_and_people(
     body = root.find(f"{H}body")
     repeats = {r.get("nodeset") for r in body.iter(f"{XF}repeat")}
     assert repeats == {"/data/acts", "/data/perpetrators"}
+    upload = body.find(f"{XF}upload")
+    assert upload is not None and upload.get("ref") == "/data/photo"
     model = root.find(f"{H}head/{XF}model")
     what = model.find(f"{XF}instance[@id='what']")
     names = {n.text for n in what.iter(f"{XF}name")}
