@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from defusedxml import ElementTree
 from django.test import Client
@@ -39,6 +41,9 @@ def test_it_lists_serves_and_describes_the_form(world: World, phone: Phone) -> N
     form = client.get(download.replace("http://testserver", ""), headers=auth)
     assert form.status_code == 200 and form["X-OpenRosa-Version"] == "1.0"
     assert b"base64RsaPublicKey" in form.content
+    # Collect re-downloads when this hash changes, so it must be the served bytes'.
+    digest = hashlib.md5(form.content).hexdigest()  # noqa: S324 - OpenRosa's choice
+    assert root.find(f"{ns}xform/{ns}hash").text == f"md5:{digest}"
     manifest_url = root.find(f"{ns}xform/{ns}manifestUrl").text
     assert (
         client.get(manifest_url.replace("http://testserver", ""), headers=auth).status_code == 200
