@@ -93,6 +93,9 @@ class Perm(StrEnum):
     OFFICER_PROFILES = "officer_profiles"
     OFFICER_SETTINGS = "officer_settings"
     COMPLAINT_REGISTERS = "complaint_registers"
+    # odk: phones with ODK Collect (issue and revoke), and opening their records
+    ODK_MANAGE = "odk_manage"
+    ODK_OPEN = "odk_open"
 
 
 _CASE_TEAM = frozenset({R.COORDINATOR, R.CASEWORKER, R.LAWYER})
@@ -165,6 +168,9 @@ PERMISSIONS: dict[Perm, frozenset[str]] = {
     Perm.OFFICER_PROFILES: frozenset({R.COORDINATOR, R.LAWYER}),
     Perm.OFFICER_SETTINGS: frozenset({R.COORDINATOR}),
     Perm.COMPLAINT_REGISTERS: frozenset({R.COORDINATOR, R.LAWYER}),
+    # odk: a coordinator equips phones and rotates the form key; whoever triages opens.
+    Perm.ODK_MANAGE: frozenset({R.COORDINATOR}),
+    Perm.ODK_OPEN: _CASE_TEAM,
 }
 
 # Roles that see every incident of their organisation (others: only their own).
@@ -586,6 +592,7 @@ def link_requests_for(request: HttpRequest) -> QuerySet[Any]:
 
 def get_link_request_for_user(request: HttpRequest, pk: int) -> Any:
     row = link_requests_for(request).select_related("organisation").filter(pk=pk).first()
+
     if row is None:
         raise Http404
     return row
@@ -875,3 +882,49 @@ def officer_settings_membership(request: HttpRequest) -> Membership:
 def can_reindex(membership: Membership) -> bool:
     """Rebuilding blind indexes needs a coordinator (the command checks the same)."""
     return can(membership, Perm.OFFICER_SETTINGS)
+
+
+# --- odk ----------------------------------------------------------------------------
+
+
+def odk_devices_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.odk.models import Device
+
+    membership = _membership(request, Perm.ODK_MANAGE)
+    return Device.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_odk_device_for_coordinator(request: HttpRequest, pk: int) -> Any:
+    device = odk_devices_for(request).select_related("organisation").filter(pk=pk).first()
+    if device is None:
+        raise Http404
+    return device
+
+
+def odk_records_for(request: HttpRequest) -> QuerySet[Any]:
+    from vigil.odk.models import EncryptedRecord
+
+    membership = _membership(request, Perm.ODK_OPEN)
+    return EncryptedRecord.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_odk_record_for_user(request: HttpRequest, pk: int) -> Any:
+    row = odk_records_for(request).select_related("organisation").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def odk_device_for(request: HttpRequest, slug: str) -> tuple[Any, Any]:
+    """(organisation, signed-in phone or None) of an OpenRosa request; 404 for no such org.
+
+    Phones are not members: an active Device's own credentials (HTTP Basic) are
+    the whole of its access, and it reaches only its organisation's form and inbox.
+    """
+    from vigil.accounts.models import Organisation
+    from vigil.odk import openrosa
+
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise Http404
+    return organisation, openrosa.authenticate(request, organisation)

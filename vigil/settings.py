@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vigil.imports",
     "vigil.api",
     "vigil.officers",
+    "vigil.odk",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,13 @@ REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Vigil holds no OPRF key, only each organisation's token sealed to its key.
 MATCHING_SERVICE_URL = env_str("MATCHING_SERVICE_URL", "")
 MATCHING_TIMEOUT = env_int("MATCHING_TIMEOUT", 10, minimum=1)
+
+# --- Offline intake from ODK Collect (vigil/odk) -------------------------------------
+# Largest encrypted record (manifest, form and photos) a phone may send in one request.
+ODK_MAX_SUBMISSION_BYTES = env_int("ODK_MAX_SUBMISSION_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Requests per phone per minute, and failed sign-ins per organisation per minute.
+ODK_DEVICE_LIMIT_PER_MINUTE = env_int("ODK_DEVICE_LIMIT_PER_MINUTE", 60, minimum=1)
+ODK_AUTH_FAILURES_PER_MINUTE = env_int("ODK_AUTH_FAILURES_PER_MINUTE", 20, minimum=1)
 
 # --- Statistics -------------------------------------------------------------------
 # Smallest count shown in statistics; smaller non-zero counts are suppressed.

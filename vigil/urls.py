@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include(("vigil.api.urls", "api"))),
     path("api/v1/", api_v1.urls),
     path("", include(("vigil.officers.urls", "officers"))),
+    path("", include(("vigil.odk.urls", "odk"))),
 ]
 
 # Designed error pages (vigil/lib/errors.py): staff menu or the neutral public layout.

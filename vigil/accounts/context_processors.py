@@ -44,6 +44,8 @@ NAVIGATION = [
     (Perm.IMPORT_RECORDS, "imports:index", _("Import and export")),
     (Perm.MANAGE_API, "api:tokens", _("API and Kobo")),
     (Perm.OFFICER_PROFILES, "officers:repeat_list", _("Repeat officers")),
+    (Perm.ODK_OPEN, "odk:records", _("Phone records")),
+    (Perm.ODK_MANAGE, "odk:devices", _("Phones")),
 ]
 
 

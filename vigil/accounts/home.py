@@ -27,6 +27,7 @@ from vigil.complaints import access as complaints_access
 from vigil.complaints.models import ActionStatus
 from vigil.intake import conversation
 from vigil.intake.models import Submission, SubmissionStatus
+from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 
 # Legal actions whose answer is due within this many days are listed as due soon.
@@ -48,7 +49,7 @@ class Panel:
 
 
 def _membership(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = as_staff(request).membership
     return membership
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil import policy
 from vigil.api import actions
 from vigil.api.forms import HookForm, HookMappingForm, TokenForm
+from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 
 MAX_KOBO_BYTES = 1024 * 1024
@@ -32,12 +33,12 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.MANAGE_API)
 def tokens(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = as_staff(request).membership
     form = TokenForm(request.POST if request.method == "POST" else None)
     secret = ""
     if request.method == "POST" and form.is_valid():
         created = actions.create_token(
-            request.user,  # type: ignore[arg-type]
+            as_staff(request).user,
             membership.organisation,
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
@@ -60,19 +61,19 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = policy.get_api_token_for_user(request, pk)
     if token.is_usable:
-        actions.revoke_token(request.user, token)  # type: ignore[arg-type]
+        actions.revoke_token(as_staff(request).user, token)
     return redirect("api:tokens")
 
 
 @require_POST
 @policy.staff_view(Perm.MANAGE_API)
 def hook_create(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = as_staff(request).membership
     form = HookForm(request.POST)
     if not form.is_valid():
         return redirect("api:tokens")
     created = actions.create_hook(
-        request.user,  # type: ignore[arg-type]
+        as_staff(request).user,
         membership.organisation,
         name=form.cleaned_data["name"],
     )
@@ -92,7 +93,7 @@ def hook_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = HookMappingForm(request.POST if request.method == "POST" else None, mapping=hook.mapping)
     if request.method == "POST" and form.is_valid():
         actions.update_hook(
-            request.user,  # type: ignore[arg-type]
+            as_staff(request).user,
             hook,
             mapping=form.mapping(),
             values=hook.values,
@@ -107,7 +108,7 @@ def hook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def hook_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     hook = policy.get_kobo_hook_for_user(request, pk)
     if hook.revoked_at is None:
-        actions.revoke_hook(request.user, hook)  # type: ignore[arg-type]
+        actions.revoke_hook(as_staff(request).user, hook)
     return redirect("api:tokens")
 
 

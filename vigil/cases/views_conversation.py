@@ -15,6 +15,7 @@ from vigil.cases.models import Case
 from vigil.intake import actions as intake_actions
 from vigil.intake import conversation
 from vigil.intake.forms import ReplyForm
+from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 
 
@@ -38,7 +39,7 @@ def reply(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
     form = ReplyForm(request.POST)
     if form.is_valid():
         thread_key = intake_actions.staff_thread_key(policy.org_private_key(request), submission)
-        user: User = request.user  # type: ignore[assignment]
+        user: User = as_staff(request).user
         intake_actions.add_message(
             submission, thread_key, form.cleaned_data["body"], staff_user=user
         )

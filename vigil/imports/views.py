@@ -26,6 +26,7 @@ from vigil.imports.forms import MappingForm, UploadForm
 from vigil.imports.models import ImportJob, JobStatus
 from vigil.imports.rows import MESSAGES, Vocabulary, distinct_values
 from vigil.incidents import evidence
+from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 
 SLICE_SECONDS = 2.0
@@ -34,7 +35,7 @@ PROBLEMS_SHOWN = 500
 
 
 def _vault(request: HttpRequest) -> Any:
-    return request.vault  # type: ignore[attr-defined]
+    return as_staff(request).vault
 
 
 @csrf_exempt  # checked by _index below, once our upload handler is in place
@@ -50,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponseBase:
 
 @csrf_protect
 def _index(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+    membership = as_staff(request).membership
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -63,7 +64,7 @@ def _index(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 job = actions.upload(
-                    request.user,  # type: ignore[arg-type]
+                    as_staff(request).user,
                     membership.organisation,
                     upload.chunks(),
                     mapping=form.cleaned_data["mapping"],
@@ -115,14 +116,14 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         actions.save_mapping(
-            request.user,  # type: ignore[arg-type]
+            as_staff(request).user,
             job,
             name=form.cleaned_data["name"],
             columns=form.columns(),
             values=form.values(),
         )
         if "check" in request.POST:
-            actions.dry_run(request.user, job, data)  # type: ignore[arg-type]
+            actions.dry_run(as_staff(request).user, job, data)
             return redirect("imports:job", pk=job.pk)
         messages.success(request, _("Mapping saved."))
         return redirect("imports:mapping", pk=job.pk)
@@ -142,7 +143,7 @@ def _run_slice(request: HttpRequest, job: ImportJob) -> None:
     try:
         data = reads.source_bytes(job, _vault(request))
         actions.run(
-            request.user,  # type: ignore[arg-type]
+            as_staff(request).user,
             job,
             data,
             policy.index_key(request),
@@ -176,7 +177,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     if current.status not in {JobStatus.UPLOADED, JobStatus.CHECKED} or current.mapping is None:
         return redirect("imports:job", pk=current.pk)
     data = _sheet(request, current)[0]
-    actions.dry_run(request.user, current, data)  # type: ignore[arg-type]
+    actions.dry_run(as_staff(request).user, current, data)
     return redirect("imports:job", pk=current.pk)
 
 
@@ -185,7 +186,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
     if current.status == JobStatus.CHECKED:
-        actions.start(request.user, current)  # type: ignore[arg-type]
+        actions.start(as_staff(request).user, current)
     return redirect("imports:job", pk=current.pk)
 
 
@@ -194,7 +195,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
     if current.is_active:
-        actions.cancel(request.user, current)  # type: ignore[arg-type]
+        actions.cancel(as_staff(request).user, current)
     return redirect("imports:index")
 
 
@@ -213,8 +214,8 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     lines = exporter.rows(events, _vault(request))
     build = exporter.xlsx_bytes if file_format == "xlsx" else exporter.csv_bytes
     content, count = build(lines)
-    membership = request.membership  # type: ignore[attr-defined]
-    actions.record_export(request.user, membership.organisation, file_format, count)  # type: ignore[arg-type]
+    membership = as_staff(request).membership
+    actions.record_export(as_staff(request).user, membership.organisation, file_format, count)
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.{file_format}"'

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from vigil import policy
 from vigil.incidents.models import Event
+from vigil.lib.requests import as_staff
 from vigil.matching import actions, client, reads
 from vigil.vault.keys import VaultLocked
 
@@ -20,13 +21,13 @@ logger = logging.getLogger(__name__)
 def after_qualify(request: HttpRequest, event: Event) -> None:
     """Enter the incident's identifiers, or withdraw them if it no longer qualifies."""
     if not reads.qualifies(event) or not reads.victims_consent(event):
-        actions.withdraw_for_event(request.user, event, reason="qualification")  # type: ignore[arg-type]
+        actions.withdraw_for_event(as_staff(request).user, event, reason="qualification")
         return
     if not client.enabled() or not reads.takes_part(event.organisation_id):
         return
     try:
         sent = actions.submit_event(
-            acting_user=request.user,  # type: ignore[arg-type]
+            acting_user=as_staff(request).user,
             event=event,
             event_key=policy.data_key(request, event),
             org_private=policy.org_private_key(request),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vigil import policy
+from vigil.lib.requests import as_staff
 from vigil.matching import actions, client, reads
 from vigil.matching.forms import RevealForm
 from vigil.policy import Perm
@@ -37,6 +38,6 @@ def counsel_matches(request: HttpRequest, pk: int) -> HttpResponse:
         except client.ServiceError:
             messages.error(request, _("The matching service did not answer. Try again later."))
         else:
-            actions.record_reveal(request.user, counsel, matches)  # type: ignore[arg-type]
+            actions.record_reveal(as_staff(request).user, counsel, matches)
     context = {"counsel": counsel, "form": form, "matches": matches}
     return render(request, "matching/counsel_matches.html", context)

@@ -28,6 +28,7 @@ from vigil.cases.models import Consent, ConsentPurpose
 from vigil.complaints.models import LegalAction
 from vigil.incidents import regions
 from vigil.incidents.models import Act, Event, Perpetrator
+from vigil.lib.requests import as_staff
 from vigil.officers.identity import PERPETRATOR_COLUMNS, REGIONAL, Identity, token
 from vigil.officers.models import (
     DEFAULT_REPEAT_THRESHOLD,
@@ -63,7 +64,7 @@ def consenting_events(organisation_id: int) -> QuerySet[Act, Any]:
 
 
 def _perpetrators(request: HttpRequest) -> QuerySet[Perpetrator]:
-    organisation_id = request.membership.organisation_id  # type: ignore[attr-defined]
+    organisation_id = as_staff(request).membership.organisation_id
     return policy.officer_perpetrators_for(request).filter(
         event_id__in=consenting_events(organisation_id)
     )
@@ -125,7 +126,7 @@ def repeat_officers(
 ) -> list[RepeatRow]:
     """Identities in at least ``threshold`` incidents and external complaints together,
     most first. One statement for the four identifier kinds, one for the registers."""
-    organisation_id: int = request.membership.organisation_id  # type: ignore[attr-defined]
+    organisation_id: int = as_staff(request).membership.organisation_id
     perpetrators = _perpetrators(request)
     external = policy.external_complaints_for(request)
     rows: dict[Identity, RepeatRow] = {}

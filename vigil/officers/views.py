@@ -36,7 +36,7 @@ def _membership(request: HttpRequest) -> Membership:
 
 
 def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+    return as_staff(request).user
 
 
 @require_GET
@@ -98,7 +98,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The repeat threshold was saved."))
         return redirect("officers:settings")
-    unlocked = request.vault.is_unlocked(membership.organisation_id)  # type: ignore[attr-defined]
+    unlocked = as_staff(request).vault.is_unlocked(membership.organisation_id)
     return render(request, "officers/settings.html", {"form": form, "unlocked": unlocked})
 
 

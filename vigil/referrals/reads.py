@@ -14,6 +14,7 @@ from vigil import policy
 from vigil.cases.models import Case
 from vigil.incidents import filters as incident_filters
 from vigil.incidents.models import Person
+from vigil.lib.requests import as_staff
 from vigil.referrals.models import FOLLOW_UP_DAYS, Referral
 from vigil.vault import crypto, sealing
 from vigil.vault.crypto import CryptoError
@@ -92,7 +93,7 @@ def data_key(request: HttpRequest, referral: Referral) -> bytes:
 def find_people(request: HttpRequest, query: str) -> list[Person]:
     """Exact matches of a name or phone through the blind indexes (never a scan)."""
     index_key = policy.referral_index_key(request)
-    country = request.membership.organisation.country  # type: ignore[attr-defined]
+    country = as_staff(request).membership.organisation.country
     names = {crypto.blind_index(index_key, "name", query, region=country)} - {""}
     phones = {
         crypto.blind_index(index_key, "phone", form, region=country)

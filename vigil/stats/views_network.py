@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from vigil import policy
 from vigil.accounts.models import Membership
+from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 from vigil.stats import actions
 from vigil.stats.forms import NetworkCreateForm, NetworkInviteForm
@@ -21,7 +22,7 @@ from vigil.stats.models import InvitationStatus, Network, NetworkInvitation
 
 
 def _membership(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
+    membership: Membership = as_staff(request).membership
     return membership
 
 
@@ -51,7 +52,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = NetworkCreateForm(request.POST)
     if form.is_valid():
         network = actions.create_hosted_network(
-            request.user,  # type: ignore[arg-type]
+            as_staff(request).user,
             _membership(request),
             name=form.cleaned_data["name"],
         )
@@ -77,7 +78,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose an organisation that is not a member or invited yet."))
         return redirect("stats:network_settings")
     organisation = form.cleaned_data["organisation"]
-    actions.invite_organisation(request.user, membership, network, organisation)  # type: ignore[arg-type]
+    actions.invite_organisation(as_staff(request).user, membership, network, organisation)
     messages.success(
         request,
         _("%(organisation)s is invited. Its coordinators will see the invitation on this page.")
@@ -103,7 +104,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     if decision not in {"accept", "decline"}:
         return HttpResponseBadRequest(_("Accept or decline the invitation."))
     accept = decision == "accept"
-    actions.answer_invitation(request.user, membership, invitation, accept=accept)  # type: ignore[arg-type]
+    actions.answer_invitation(as_staff(request).user, membership, invitation, accept=accept)
     if accept:
         messages.success(
             request,

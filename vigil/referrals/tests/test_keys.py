@@ -43,6 +43,13 @@ def test_it_gives_no_key_to_the_personas_without_a_sealed_data_screen(world: Wor
 def test_it_keeps_the_key_for_the_referral_worker_because_she_links_people() -> None:
     # The referral worker links referrals to sealed identities: she needs the key.
     assert Role.REFERRAL in PERMISSIONS[Perm.REFERRAL_WORK]
-    # The police liaison's only pages are her form and aggregates: no key.
+    # The police liaison's only pages are her referral form, aggregates, and the
+    # partnership and meeting records she takes part in (clear fields only): no key.
     police_perms = {p for p, roles in PERMISSIONS.items() if Role.POLICE_LIAISON in roles}
-    assert police_perms == {Perm.HOME, Perm.REFERRAL_SUBMIT, Perm.POLICE_FUNNEL}
+    assert police_perms == {
+        Perm.HOME,
+        Perm.REFERRAL_SUBMIT,
+        Perm.POLICE_FUNNEL,
+        Perm.ENGAGEMENT_VIEW,
+        Perm.ENGAGEMENT_ANSWER,
+    }

@@ -86,3 +86,9 @@ class Command(BaseCommand):
             lawyer = Membership.objects.get(organisation=organisation, role="lawyer").user
             made = create_demo_officers(organisation, phrase, lawyer)
             self.stdout.write(f"{made} demo incident(s) with repeat officers in {slug}")
+        from vigil.odk.demo import create_demo_phones
+
+        for slug, username, password in create_demo_phones():
+            self.stdout.write(
+                f"ODK Collect demo phone of {slug}: /odk/{slug} {username} {password}"
+            )
