@@ -3,45 +3,18 @@ latest alerts."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connections
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from vigil.alerts import actions
 from vigil.alerts.tests.helpers import OFFENDER_PLATE, PLANTED, TEXTS, published
 from vigil.conftest import World
 from vigil.mailtest import body_of, smtp_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    connections.close_all()
 
 
 def test_a_member_reads_the_latest_alerts_on_a_phone_in_russian(
