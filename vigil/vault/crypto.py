@@ -220,7 +220,8 @@ _LOOKALIKES = str.maketrans(
     "ABEEEKMHOPCTYXIIJKYYHOS",
 )
 _NOT_PLATE = re.compile(r"[^0-9A-Z]")
-_NOT_LETTER = re.compile(r"[^a-z ]+")
+# Digits stay: "Client 7" and "Client 8" are different people to whoever typed them.
+_NOT_LETTER = re.compile(r"[^a-z0-9 ]+")
 # Letters anyascii renders in a way no official transliteration uses.
 _PRE_ASCII = str.maketrans({"ə": "a", "ә": "a", "ı": "i", "ñ": "n"})
 # Variant spellings of one Cyrillic sound, folded to one class each, in this order
@@ -241,7 +242,7 @@ _NAME_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"w", "v"),
         (r"[yj]", "i"),  # Й, Ы, И (uk "y") and the y/i/j of Ю, Я, Є, Ї
         (r"^ie", "e"),  # Єрмак/Yermak against Ермак/Ermak
-        (r"(.)\1+", r"\1"),  # doubled letters: Ivannov, Sergii, Zhytomyrskyy
+        (r"([a-zA-Z])\1+", r"\1"),  # doubled letters (not digits): Ivannov, Sergii
         (r"ei$", "i"),  # -ей/-ій: Sergei, Serhii
         (r"(?<=[oe])f$", "v"),  # -off/-eff: Smirnoff
     )
@@ -298,7 +299,10 @@ def normalise(kind: str, value: str, *, region: str | None = None) -> str:
         return _phone(text, region)
     if kind in {"badge", "plate"}:
         return _plate(text)
-    if kind == "combined":  # parts the caller normalised and joined itself
+    if kind in {"combined", "external_id"}:
+        # Parts the caller normalised and joined itself, or an identifier from
+        # another system that must match exactly (a name skeleton would fold
+        # "R-0011" and "R-011" together).
         return text
     return name_skeleton(text)
 

@@ -227,7 +227,7 @@ def test_adding_a_member_does_not_reveal_another_organisations_username(
     world: World, signed_in
 ) -> None:
     taken_elsewhere = world.others["lawyer"].user.username
-    response = signed_in("coordinator").post(
+    response = signed_in("coordinator", step_up=True).post(
         "/accounts/org/members/new/", {"username": taken_elsewhere, "role": "lawyer"}
     )
 

@@ -150,11 +150,13 @@ def test_adding_members_and_coordinators_needs_step_up_and_is_announced(
     url = "/accounts/org/members/new/"
     data = {"username": "new-coordinator", "role": "coordinator"}
     assert _asks_step_up(client.post(url, data), url)
-    assert not Membership.objects.filter(user__username="new-coordinator").exists()
+    # Members sign in as "<organisation>.<name>" (a name is unique per organisation).
+    username = f"{world.org.slug}.new-coordinator"
+    assert not Membership.objects.filter(user__username=username).exists()
 
     _step_up(client, world["coordinator"], url)
     assert client.post(url, data).status_code == 200
-    assert Membership.objects.get(user__username="new-coordinator").role == "coordinator"
+    assert Membership.objects.get(user__username=username).role == "coordinator"
     body = _announced(inbox, coordinators, "a new member")
     assert "new-coordinator (coordinator)" in body
 

@@ -145,7 +145,7 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
 def test_it_refuses_a_template_that_reaches_outside(world: World, signed_in, attack: str) -> None:
-    response = upload(signed_in("coordinator"), ATTACKS[attack])
+    response = upload(signed_in("coordinator", step_up=True), ATTACKS[attack])
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -156,7 +156,7 @@ def test_it_refuses_a_template_that_reaches_outside(world: World, signed_in, att
 def test_it_refuses_a_field_code_that_jinja_assembles_from_pieces(world: World, signed_in) -> None:
     # Each piece is harmless; the rendered letter would carry INCLUDEPICTURE.
     content = with_body_xml(complex_field("{{ 'INCLUDE' ~ 'PICTURE' }} \"http://evil.example/\""))
-    response = upload(signed_in("coordinator"), content)
+    response = upload(signed_in("coordinator", step_up=True), content)
 
     assert "fetch or include content" in response.content.decode()
     assert not LetterTemplate.objects.filter(organisation=world.org).exists()
@@ -168,7 +168,7 @@ def test_it_keeps_harmless_fields_and_an_internal_hyperlink(world: World, signed
         + complex_field('HYPERLINK \\l "facts"')
         + complex_field("DATE \\@ &quot;dd.MM.yyyy&quot;")
     )
-    assert upload(signed_in("coordinator"), content).status_code == 302
+    assert upload(signed_in("coordinator", step_up=True), content).status_code == 302
     assert LetterTemplate.objects.filter(organisation=world.org).exists()
 
 
@@ -180,7 +180,7 @@ def test_it_removes_update_fields_from_the_settings(world: World, signed_in) -> 
     )
     assert b"updateFields" in zipfile.ZipFile(io.BytesIO(content)).read("word/settings.xml")
 
-    assert upload(signed_in("coordinator"), content).status_code == 302
+    assert upload(signed_in("coordinator", step_up=True), content).status_code == 302
 
     stored = bytes(LetterTemplate.objects.get(organisation=world.org).content)
     settings_xml = zipfile.ZipFile(io.BytesIO(stored)).read("word/settings.xml")
@@ -205,7 +205,7 @@ def test_it_removes_update_fields_from_the_settings(world: World, signed_in) -> 
 def test_it_refuses_a_template_that_runs_away(
     world: World, signed_in, text: str, where: str
 ) -> None:
-    response = upload(signed_in("coordinator"), base_docx("Before", text))
+    response = upload(signed_in("coordinator", step_up=True), base_docx("Before", text))
 
     page = response.content.decode()
     assert "repeats or produces too much" in page, page[:2000]
@@ -221,7 +221,7 @@ def test_it_stops_a_template_that_takes_too_long(
         "{% for a in range(1000) %}{% for b in range(1000) %}{% for c in range(1000) %}"
         "{% endfor %}{% endfor %}{% endfor %}"
     )
-    response = upload(signed_in("coordinator"), base_docx(slow))
+    response = upload(signed_in("coordinator", step_up=True), base_docx(slow))
 
     assert "takes too long" in response.content.decode()
     assert not LetterTemplate.objects.filter(organisation=world.org).exists()
