@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,8 +34,8 @@ from vigil.engagement.views.common import (
     form_data,
     form_page,
 )
-from vigil.incidents.evidence import attachment_header
 from vigil.policy import Perm
+from vigil.vault import downloads
 
 # A new institution named on the partner form goes into the directory with this type.
 BODY_TYPE_OF_KIND = {
@@ -335,18 +335,30 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sealed_download(request: HttpRequest, item: Any, fallback: str) -> HttpResponseBase:
-    """Stream a sealed file after checking it whole against its hash; audit either way."""
+    """Through the one verified path: checked whole against its hash, audited either way."""
     key = policy.data_key(request, item)
-    intact = reads.file_intact(key, item)
-    actions.record_file_download(acting_user=acting_user(request), item=item, damaged=not intact)
-    if not intact:
-        return render(request, "engagement/file_damaged.html", {"item": item}, status=410)
-    name = reads.opened_with(key, item.sealed).get("file_name", "")
-    response = StreamingHttpResponse(reads.file_chunks(key, item), content_type=item.content_type)
-    response["Content-Length"] = str(item.size)
-    response["Content-Disposition"] = attachment_header(name, fallback)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    user = acting_user(request)
+    stored = downloads.StoredDownload(
+        chunks=lambda: reads.file_chunks(key, item),
+        sha256=item.sha256,
+        size=item.size,
+        content_type=item.content_type,
+        filename=reads.opened_with(key, item.sealed).get("file_name", ""),
+        fallback_name=fallback,
+    )
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: actions.record_file_download(
+            acting_user=user, item=item, damaged=False
+        ),
+        record_damaged=lambda: actions.record_file_download(
+            acting_user=user, item=item, damaged=True
+        ),
+        damaged_page=lambda: render(
+            request, "engagement/file_damaged.html", {"item": item}, status=410
+        ),
+    )
 
 
 @require_GET

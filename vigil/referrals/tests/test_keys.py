@@ -28,7 +28,7 @@ def test_it_grants_the_key_to_key_roles_only_when_a_coordinator_adds_members(
             "/accounts/org/members/new/", {"username": f"new-{role}", "email": "", "role": role}
         )
         assert response.status_code == 200, role
-        membership = Membership.objects.get(user__username=f"new-{role}")
+        membership = Membership.objects.get(user__username=f"{world.org.slug}.new-{role}")
         has_grant = KeyGrant.objects.filter(membership=membership).exists()
         assert has_grant == (role in HOLDERS), role
 

@@ -7,7 +7,12 @@ from pathlib import Path
 
 VIGIL = Path(__file__).resolve().parents[2]
 # Built on request from aggregates, never stored: nothing to verify.
-GENERATED_ON_REQUEST = {"stats/views.py", "stats/exports.py"}
+GENERATED_ON_REQUEST = {
+    "stats/views.py",
+    "stats/exports.py",
+    "referrals/views_funnel.py",  # funnel CSV/XLSX through the stats writers
+    "engagement/views/overview.py",  # engagement CSV/XLSX through the stats writers
+}
 # Stored advocacy reports (aggregates only) have no recorded SHA-256 yet.
 KNOWN_UNVERIFIED = {"stats/views_report.py"}
 RESPONSES = re.compile(r"\b(StreamingHttpResponse|FileResponse)\(")
