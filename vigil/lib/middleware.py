@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
 
@@ -30,6 +31,7 @@ class SecurityHeadersMiddleware:
 
 
 SERVED_METHODS = ("GET", "HEAD", "POST")
+NINJA_PREFIX = "/api/v1/"
 
 
 class MethodAllowListMiddleware:
@@ -44,5 +46,22 @@ class MethodAllowListMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in SERVED_METHODS:
-            return HttpResponseNotAllowed(SERVED_METHODS)
+            return HttpResponseNotAllowed(_allowed_methods(request.path_info))
         return self.get_response(request)
+
+
+def _allowed_methods(path: str) -> Sequence[str]:
+    """What ``Allow`` says: a REST API operation's own methods (as its OpenAPI schema
+    says), else the methods every Vigil view serves."""
+    if not path.startswith(NINJA_PREFIX):
+        return SERVED_METHODS
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return SERVED_METHODS
+    # django-ninja's view is a closure over its PathView, which lists the operations.
+    for cell in getattr(view, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations:
+            return sorted({method for op in operations for method in op.methods})
+    return SERVED_METHODS
