@@ -58,7 +58,8 @@ def index(request: StaffRequest) -> HttpResponse:
 def term_list(request: StaffRequest, term_list: str) -> HttpResponse:
     name = _list_name(term_list)
     terms = tree_order(terms_for(request).filter(list=term_list))
-    rows = [(term, [term.labels.get(lang, "") for lang in LANGS]) for term in terms]
+    # Each label with its language, so the page marks it (lang="en" ...) for screen readers.
+    rows = [(term, [(lang, term.labels.get(lang, "")) for lang in LANGS]) for term in terms]
     context = {
         "term_list": term_list,
         "name": name,

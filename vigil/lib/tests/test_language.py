@@ -69,11 +69,15 @@ class _Text(HTMLParser):
         self.chunks: list[str] = []
         self.links: list[str] = []
         self._skip = 0
+        self._skipping: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style", "code", "pre"}:
-            self._skip += 1
         values = dict(attrs)
+        # Text marked as another language on purpose (the vocabulary's label columns)
+        # is not a leak; <html lang> itself is the page's language.
+        if tag in {"script", "style", "code", "pre"} or (tag != "html" and values.get("lang")):
+            self._skip += 1
+            self._skipping.append(tag)
         for name in self.ATTRS:
             if values.get(name):
                 self.chunks.append(str(values[name]))
@@ -83,7 +87,8 @@ class _Text(HTMLParser):
             self.links.append(str(values["href"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style", "code", "pre"} and self._skip:
+        if self._skipping and self._skipping[-1] == tag:
+            self._skipping.pop()
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
