@@ -80,6 +80,10 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
     if not Term.objects.filter(organisation__isnull=True).exists():
         load_terms(Term)
+        # Lists that other apps' data migrations add (engagement's topics and themes).
+        from vigil.engagement.vocabulary import load as load_engagement_terms
+
+        load_engagement_terms(Term)
 
 
 @pytest.fixture
