@@ -1,4 +1,4 @@
-"""Receipt guessing (issue 15): can a real reporter open her mailbox during a flood?
+"""Receipt guessing: can a real reporter open her mailbox during a flood?
 
 A throw-away SQLite installation served by gunicorn on loopback (the same
 server as the intake group: ``WORKERS`` sync workers, production settings and
@@ -45,7 +45,7 @@ from bench.intake import (
     server_env,
 )
 
-TITLE = "Receipt guessing: a reporter opens her mailbox during a flood (issue 15)"
+TITLE = "Receipt guessing: a reporter opens her mailbox during a flood"
 
 GUESSERS = 16
 SCALE = float(os.environ.get("BENCH_RECEIPTS_SCALE", "1"))
