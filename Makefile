@@ -54,8 +54,8 @@ format: venv ## apply ruff formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-messages: venv ## extract strings into the en/ru/uk catalogues and compile them
-	cd vigil && $(TEST_ENV) ../$(BIN)/python ../manage.py makemessages --no-location --no-obsolete -l en -l ru -l uk
+messages: venv ## extract strings into every language catalogue and compile them
+	cd vigil && $(TEST_ENV) ../$(BIN)/python ../manage.py makemessages --no-location --no-obsolete -l en -l ru -l uk -l ro -l ka -l kk -l ky -l be
 	cd vigil && $(TEST_ENV) ../$(BIN)/python ../manage.py compilemessages
 
 check-messages: venv ## fail if the catalogues miss a string, have untranslated or fuzzy entries, or .mo are stale
