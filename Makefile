@@ -50,7 +50,7 @@ run-cluster: venv ## production-like: intake pool, two app servers and the worke
 	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'vigil_cluster'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres vigil_cluster
 	$(CLUSTER_ENV) $(BIN)/python manage.py migrate --noinput
 	$(CLUSTER_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
-	$(CLUSTER_ENV) $(BIN)/python manage.py demo_data
+	$(CLUSTER_ENV) $(BIN)/python manage.py demo_data --force
 	$(CLUSTER_ENV) $(BIN)/python scripts/cluster.py --first-app-port $(PORT) --intake-port 8080
 
 test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
