@@ -40,6 +40,19 @@ run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 demo-code: venv ## print the current TOTP code of a demo user: make demo-code USER=svitlo-coordinator
 	@$(DEV_ENV) $(BIN)/python manage.py demo_totp $(USER)
 
+CLUSTER_DIR ?= $(CURDIR)/var/cluster
+CLUSTER_ENV = DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/vigil_cluster} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} VIGIL_VAR_DIR=$(CLUSTER_DIR) \
+	SECRET_KEY_FILE=$(CLUSTER_DIR)/secret_key ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0 DEBUG=0
+run-cluster: venv ## production-like: intake pool, two app servers and the worker on PostgreSQL and Redis
+	@mkdir -p $(CLUSTER_DIR) && test -s $(CLUSTER_DIR)/secret_key || head -c 48 /dev/urandom | base64 | tr -d '\n' > $(CLUSTER_DIR)/secret_key
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'vigil_cluster'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres vigil_cluster
+	$(CLUSTER_ENV) $(BIN)/python manage.py migrate --noinput
+	$(CLUSTER_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	$(CLUSTER_ENV) $(BIN)/python manage.py demo_data --force
+	$(CLUSTER_ENV) $(BIN)/python scripts/cluster.py --first-app-port $(PORT) --intake-port 8080
+
 test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 

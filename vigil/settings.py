@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "vigil.intake.privacy.ReporterPrivacyMiddleware",
+    "vigil.lib.pools.PoolMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vigil.lib.middleware.SecurityHeadersMiddleware",
     "vigil.lib.middleware.MethodAllowListMiddleware",
@@ -85,6 +86,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vigil.urls"
+# "intake": this process serves only the public report (vigil/lib/pools.py).
+VIGIL_POOL = env_str("VIGIL_POOL", "all")
+if VIGIL_POOL not in ("all", "intake"):
+    raise ConfigError(f"VIGIL_POOL must be 'all' or 'intake', not {VIGIL_POOL!r}")
 WSGI_APPLICATION = "vigil.wsgi.application"
 
 TEMPLATES = [
