@@ -274,8 +274,19 @@ def qualify_violation(acting_user: User, event: Event, status: Term) -> None:
 
 
 def shred_event(acting_user: User, event: Event) -> None:
-    """Crypto-shredding: destroy the data key; sealed content becomes noise."""
+    """Crypto-shredding: destroy the data key; sealed content becomes noise.
+
+    What would still link the incident to an officer goes too: the blind
+    indexes of its perpetrators (officer profiles and repeat lists would
+    otherwise keep counting it) and its matching entries (withdrawn from the
+    matching service like a withdrawn consent).
+    """
+    # Imported here: matching builds on incidents, not the other way round.
+    from vigil.matching.actions import withdraw_for_event
+
     with transaction.atomic():
         event.shred()
         event.save(update_fields=["sealed_key", "updated_at"])
+        event.perpetrators.update(name_bidx="", badge_bidx="", plate_bidx="", phone_bidx="")
         record(acting_user, "event.shred", organisation=event.organisation, target=event)
+        withdraw_for_event(acting_user, event, reason="shred")

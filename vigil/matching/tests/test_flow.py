@@ -12,6 +12,7 @@ from vigil.audit.models import AuditEvent
 from vigil.cases import consent
 from vigil.cases.models import ConsentPurpose
 from vigil.conftest import PASSWORD, World
+from vigil.incidents import actions as incident_actions
 from vigil.matching import escrow, reads
 from vigil.matching.models import MatchEntry
 from vigil.matching.tests.helpers import incident, qualify, running, victim_of
@@ -217,3 +218,18 @@ def test_it_refuses_past_the_quota_and_alarms_the_coordinator_and_counsel(
     assert len(inbox.to("counsel@example.org")) == 1  # the service's own alarm
     page = client.get("/").content.decode()
     assert "Ivanov" not in page
+
+
+def test_shredding_an_incident_withdraws_its_entries_and_unlinks_its_officers(
+    world: World, tmp_path: Path, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with running(world, tmp_path, settings) as matching:
+        event = incident(world, world["lawyer"], badge="AB1234", name="Ivanov")
+        qualify(world["lawyer"], event)
+        assert matching.service_rows("SELECT COUNT(*) FROM entry") == [(2,)]
+        with django_capture_on_commit_callbacks(execute=True):
+            incident_actions.shred_event(world["coordinator"].user, event)
+        assert matching.service_rows("SELECT COUNT(*) FROM entry") == [(0,)]
+    assert not event.perpetrators.exclude(badge_bidx="", name_bidx="").exists()
+    withdrawn = AuditEvent.objects.get(action="matching.withdraw")
+    assert withdrawn.data == {"entries": 2, "reason": "shred"}
