@@ -23,7 +23,7 @@ from vigil.api import kobo
 from vigil.api.models import ApiSubmission, ApiToken, KoboDelivery, KoboHook, Scope
 from vigil.audit.log import record
 from vigil.intake import actions as intake_actions
-from vigil.intake.models import Submission
+from vigil.intake.models import Channel, Submission
 
 TOKEN_PREFIX = "vgl_"  # noqa: S105 - a public marker, not a secret
 
@@ -104,7 +104,7 @@ class Sent:
 def submit_report(token: ApiToken, report: dict[str, Any]) -> Sent:
     """A program's report: sealed like the public form's; the token can follow its status."""
     with transaction.atomic():
-        created = intake_actions.submit(token.organisation, report)
+        created = intake_actions.submit(token.organisation, report, channel=Channel.API)
         link = ApiSubmission.objects.create(
             token=token, submission=created.submission, reference=secrets.token_hex(12)
         )
@@ -197,7 +197,7 @@ def receive_kobo(hook: KoboHook, payload: dict[str, Any]) -> tuple[bool, KoboDel
     report = kobo.to_report(payload, hook.mapping, hook.values)
     try:
         with transaction.atomic():
-            created = intake_actions.submit(hook.organisation, report)
+            created = intake_actions.submit(hook.organisation, report, channel=Channel.KOBO)
             delivery = KoboDelivery.objects.create(
                 hook=hook, uuid_hash=digest, submission=created.submission
             )

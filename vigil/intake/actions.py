@@ -48,6 +48,17 @@ class NewSubmission:
     receipt: str
 
 
+# Where an accepted submission came from, in the incident's terms: a partner's
+# program through the API, an outreach worker's phone form (ODK, KoboToolbox).
+SOURCE_OF_CHANNEL = {
+    Channel.WEB: SourceChannel.WEB,
+    Channel.HOTLINE: SourceChannel.HOTLINE,
+    Channel.API: SourceChannel.PARTNER,
+    Channel.KOBO: SourceChannel.OUTREACH,
+    Channel.ODK: SourceChannel.OUTREACH,
+}
+
+
 def submit(
     organisation: Organisation,
     report: dict[str, Any],
@@ -184,9 +195,7 @@ def accept(acting_user: User, org_private: bytes, submission: Submission) -> Cas
             acting_user,
             organisation,
             country=organisation.country,
-            source_channel=SourceChannel.HOTLINE
-            if submission.channel == Channel.HOTLINE
-            else SourceChannel.WEB,
+            source_channel=SOURCE_OF_CHANNEL.get(submission.channel, SourceChannel.WEB),
         )
         story = report.get("story", "")
         incident_actions.save_event(

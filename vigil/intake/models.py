@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 class Channel(models.TextChoices):
     WEB = "web", _("Web report")
     HOTLINE = "hotline", _("Hotline call")
+    API = "api", _("Partner program (API)")
+    KOBO = "kobo", _("KoboToolbox form")
+    ODK = "odk", _("ODK form on a phone")
 
 
 class SubmissionStatus(models.TextChoices):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
 from vigil.intake import actions as intake_actions
-from vigil.intake.models import Submission
+from vigil.intake.models import Channel, Submission
 from vigil.odk import envelope, instance
 from vigil.odk.models import Device, EncryptedRecord, FormKey, RecordStatus
 from vigil.vault import crypto, sealing
@@ -234,7 +234,9 @@ def open_record(org_private: bytes, row: EncryptedRecord, *, acting_user: User) 
         locked = EncryptedRecord.objects.select_for_update().get(pk=row.pk)
         if locked.submission is not None:
             return locked.submission
-        created = intake_actions.submit(row.organisation, report, entered_by=acting_user)
+        created = intake_actions.submit(
+            row.organisation, report, channel=Channel.ODK, entered_by=acting_user
+        )
         submission = created.submission
         skipped = _attach_media(org_private, submission, opened.media)
         row.status = RecordStatus.OPENED

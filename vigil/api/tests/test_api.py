@@ -87,6 +87,7 @@ def test_it_takes_a_report_sealed_with_a_receipt_and_shows_only_its_status(world
     assert response.status_code == 201, response.content
     answer = response.json()
     submission = Submission.objects.get()
+    assert submission.channel == "api"  # the inbox says where it came from
     assert submission.organisation == world.org and STORY.encode() not in bytes(
         submission.sealed or b""
     )

@@ -57,6 +57,7 @@ def test_it_stores_a_sample_payload_once_sealed_in_the_inbox(world: World, signe
     assert _send(url, secret, SAMPLE) == 200
     submission = Submission.objects.get()
     assert submission.organisation == world.org and submission.status == "new"
+    assert submission.get_channel_display() == "KoboToolbox form"
     assert "избили".encode() not in bytes(submission.sealed or b"")
     key = crypto.unseal(world.org_private, bytes(submission.sealed_key or b""))
     report = sealing.open_json(key, submission.sealed)

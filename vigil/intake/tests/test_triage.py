@@ -185,3 +185,25 @@ def test_it_hides_reports_of_another_organisation(world: World, signed_in) -> No
     assert client.get(f"/inbox/{submission.pk}/").status_code == 404
     assert client.post(f"/inbox/{submission.pk}/accept/").status_code == 404
     assert submission.code not in client.get("/inbox/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("channel", "source"),
+    [
+        ("web", "web"),
+        ("hotline", "hotline"),
+        ("api", "partner"),
+        ("kobo", "outreach"),
+        ("odk", "outreach"),
+    ],
+)
+def test_an_accepted_report_keeps_where_it_came_from(
+    world: World, signed_in, channel: str, source: str
+) -> None:
+    file_report(Client())
+    Submission.objects.update(channel=channel)
+    submission = Submission.objects.get()
+    caseworker = signed_in("caseworker")
+    assert submission.get_channel_display() in caseworker.get("/inbox/").content.decode()
+    caseworker.post(f"/inbox/{submission.pk}/accept/")
+    assert Event.objects.get().source_channel == source
