@@ -1,4 +1,4 @@
-"""Cases and incidents group (issue 3): list pages that cost the same at any data size.
+"""Cases and incidents group: list pages that cost the same at any data size.
 
 For SQLite and then PostgreSQL this group builds a throw-away installation
 in a subprocess of its own (``python -m bench.cases --worker``: a temporary
@@ -38,7 +38,7 @@ from bench import common, pgdb
 
 PG_PREFIX = "vigil_bench"
 
-TITLE = "Cases and incidents (issue 3)"
+TITLE = "Cases and incidents"
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(x) for x in os.environ.get("BENCH_CASES_SIZES", "1000,100000").split(",") if x]

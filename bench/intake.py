@@ -1,4 +1,4 @@
-"""Intake group (issue 4): the anonymous reporting flow under load, over real HTTP.
+"""Intake group: the anonymous reporting flow under load, over real HTTP.
 
 For SQLite and then PostgreSQL this group builds a throw-away installation
 (temporary ``VIGIL_VAR_DIR``, ``migrate``, ``collectstatic``, one
@@ -51,7 +51,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from bench import common
 
-TITLE = "Anonymous reporting (issue 4)"
+TITLE = "Anonymous reporting"
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench-org"

@@ -1,4 +1,4 @@
-"""Statistics group (issue 5): the dashboard against hand-written SQL, and the exports.
+"""Statistics group: the dashboard against hand-written SQL, and the exports.
 
 For SQLite and then PostgreSQL this group builds a throw-away installation in
 a subprocess of its own (``python -m bench.stats --worker``: a temporary
@@ -53,7 +53,7 @@ from bench import common, pgdb
 
 PG_PREFIX = "vigil_report_bench"
 
-TITLE = "Statistics (issue 5)"
+TITLE = "Statistics"
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTS = int(os.environ.get("BENCH_STATS_ACTS", "1000000"))

@@ -1,4 +1,4 @@
-"""Vault group (issue 2): login unlock, sealing a 2 KB value, file encryption throughput.
+"""Vault group: login unlock, sealing a 2 KB value, file encryption throughput.
 
 Pure crypto on ``vigil.vault.crypto``: no database is touched. The unlock
 benchmark passes the production Argon2id cost explicitly, so it measures
@@ -19,7 +19,7 @@ from bench import common
 from vigil.accounts.hashers import VigilArgon2PasswordHasher as Argon2PasswordHasher
 from vigil.vault import crypto
 
-TITLE = "Vault (issue 2)"
+TITLE = "Vault"
 
 # Production defaults as written in vigil/settings.py (VAULT_KDF_OPSLIMIT /
 # VAULT_KDF_MEMLIMIT); VIGIL_TESTING overrides them, so they are not read back.
