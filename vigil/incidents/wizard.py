@@ -47,7 +47,8 @@ from vigil.incidents.models import (
     Person,
     Source,
 )
-from vigil.lib.requests import StaffRequest
+from vigil.lib import langswitch
+from vigil.lib.requests import StaffRequest, as_any
 from vigil.policy import Perm
 from vigil.vault import sealing
 
@@ -75,6 +76,14 @@ def dispatch(request: StaffRequest, event: Event, key: bytes, step: str) -> Http
     handler = HANDLERS.get(step)
     if handler is None:
         raise Http404
+    language = langswitch.requested(request)
+    if language:
+        # Switching language mid-step: nothing is saved yet, what was typed is kept
+        # (encrypted, key in a cookie) and shown again in the new language.
+        langswitch.keep(request)
+        return langswitch.switch(redirect(request.path), language)
+    if request.method == "GET":
+        as_any(request).typed = langswitch.take(request)
     return handler(request, event, key)
 
 
@@ -94,6 +103,7 @@ def _render(
         "total": len(SLUGS),
         "first": index == 0,
         "draft": event.status == EventStatus.DRAFT,
+        "switch_form": langswitch.FORM_ID,
     }
     return render(request, f"incidents/wizard_{step}.html", {**base, **context})
 
@@ -113,7 +123,10 @@ def _stay(request: StaffRequest, event: Event, step: str, message: str) -> HttpR
 
 
 def _posted(request: StaffRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+    """The submitted values, or on a GET those typed before a language switch."""
+    if request.method == "POST":
+        return request.POST
+    return getattr(request, "typed", None)
 
 
 def _posted_id(request: StaffRequest, name: str) -> int:

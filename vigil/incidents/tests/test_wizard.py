@@ -472,3 +472,19 @@ def _walk_the_wizard_on_a_phone(browser: Any, base: str, world: World) -> None:
         assert probe.evaluate("document.documentElement.scrollWidth") <= 360, path
     phone.close()
     measure.close()
+
+
+def test_switching_language_mid_step_keeps_what_was_typed(world: World, signed_in: Any) -> None:
+    client = signed_in("caseworker")
+    event = start(client)
+    typed = basics_data(title="Задержание у вокзала")
+    response = client.post(
+        url(event, "basics"), {**typed, "switch_language": "ru", "switch_language_go": "1"}
+    )
+    assert response["Location"] == url(event, "basics")
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
+    page = client.get(url(event, "basics")).content.decode()
+    assert '<html lang="ru">' in page and "Задержание у вокзала" in page
+    # Shown once: a later visit shows what was saved (nothing yet), not the kept copy.
+    assert "Задержание у вокзала" not in client.get(url(event, "basics")).content.decode()
