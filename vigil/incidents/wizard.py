@@ -48,7 +48,7 @@ from vigil.incidents.models import (
     Source,
 )
 from vigil.lib import langswitch
-from vigil.lib.requests import StaffRequest, as_any
+from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
 
@@ -83,7 +83,7 @@ def dispatch(request: StaffRequest, event: Event, key: bytes, step: str) -> Http
         langswitch.keep(request)
         return langswitch.switch(redirect(request.path), language)
     if request.method == "GET":
-        as_any(request).typed = langswitch.take(request)
+        setattr(request, TYPED_ATTR, langswitch.take(request))  # read by _posted
     return handler(request, event, key)
 
 
@@ -122,11 +122,14 @@ def _stay(request: StaffRequest, event: Event, step: str, message: str) -> HttpR
     return redirect("incidents:wizard", pk=event.pk, step=step)
 
 
+TYPED_ATTR = "typed_before_switch"
+
+
 def _posted(request: StaffRequest) -> Any:
     """The submitted values, or on a GET those typed before a language switch."""
     if request.method == "POST":
         return request.POST
-    return getattr(request, "typed", None)
+    return getattr(request, TYPED_ATTR, None)
 
 
 def _posted_id(request: StaffRequest, name: str) -> int:
