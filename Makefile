@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 SECURE_COOKIES=0
 TEST_ENV := VIGIL_TESTING=1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service
+.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 
 demo-code: venv ## print the current TOTP code of a demo user: make demo-code USER=svitlo-coordinator
 	@$(DEV_ENV) $(BIN)/python manage.py demo_totp $(USER)
+
+screenshots: venv system-deps ## retake the user guide's screenshots (docs/img/) from the demo data
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
