@@ -93,14 +93,6 @@ def consent_summary(person: Person) -> list[ConsentState]:
     return states
 
 
-def consent_history(person: Person) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(person=person)
-        .select_related("recorded_by")
-        .order_by("-recorded_at", "-pk")
-    )
-
-
 def has_recent_override(case: Case, user: User, *, now: datetime.datetime | None = None) -> bool:
     """Did this coordinator override follow-up consent for this case a moment ago?
 
