@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 SECURE_COOKIES=0
 TEST_ENV := VIGIL_TESTING=1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service
+.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ run-cluster: venv ## production-like: intake pool, two app servers and the worke
 	$(CLUSTER_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	$(CLUSTER_ENV) $(BIN)/python manage.py demo_data --force
 	$(CLUSTER_ENV) $(BIN)/python scripts/cluster.py --first-app-port $(PORT) --intake-port 8080
+
+screenshots: venv system-deps ## retake the user guide's screenshots (docs/img/) from the demo data
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

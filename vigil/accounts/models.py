@@ -11,6 +11,8 @@ class User(AbstractUser):
 
     must_change_password = models.BooleanField(default=False)
     preferred_language = models.CharField(max_length=8, blank=True)
+    # Her position as it is printed under her name in letters (e.g. "Lawyer").
+    position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -37,6 +37,7 @@ from vigil.cases.forms import (
     TaskForm,
 )
 from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
+from vigil.complaints import actions as complaint_actions
 from vigil.complaints.agenda import my_deadlines
 from vigil.incidents.models import Event
 from vigil.intake import conversation
@@ -473,22 +474,25 @@ def consent_page(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, perm)
     if request.method == "POST" and "consent_level" in request.POST:
         return _record_level(request, case)
-    form = ConsentForm(form_data(request))
+    form = ConsentForm(form_data(request), organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
-        consent.record_consent(
-            acting_user(request),
-            case.client,
-            form.cleaned_data["purpose"],
-            form.granted,
-            body=form.cleaned_data["body"],
-        )
+        data = form.cleaned_data
+        if data["purpose"] == ConsentPurpose.SHARE_IDENTIFIED:
+            complaint_actions.record_body_consent(
+                acting_user(request),
+                case.client,
+                form.granted,
+                body=data["body"],
+                new_name=data["new_body"],
+            )
+        else:
+            consent.record_consent(acting_user(request), case.client, data["purpose"], form.granted)
         messages.success(request, _("Her decision has been recorded."))
         return redirect("cases:consent", pk=case.pk)
     context = {
         "case": case,
         "form": form,
         "consents": services.consent_summary(case.client),
-        "history": services.consent_history(case.client),
         "level_form": ConsentLevelForm(initial={"consent_level": consent.level_of(case.client)}),
     }
     return render(request, "cases/consent.html", context)

@@ -250,13 +250,13 @@ class LetterForm(forms.Form):
 
 
 def _country_choices() -> list[tuple[str, Any]]:
-    return [("", _("International")), *[(c, c) for c in regions.countries()]]
+    return [("", _("International")), *regions.country_choices()]
 
 
 def _region_choices() -> list[tuple[str, Any]]:
     groups: list[tuple[str, Any]] = [("", _("Whole country or international"))]
     for country in regions.countries():
-        groups.append((country, regions.choices(country)))
+        groups.append((regions.country_name(country), regions.choices(country)))
     return groups
 
 

@@ -75,6 +75,9 @@ class OversightBody(models.Model):
         _("counted in"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.CALENDAR
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Added from a consent decision ("body not in the list"): only a name so far, for a
+    # coordinator to complete (type, country, address). Editing the body clears the flag.
+    needs_completion = models.BooleanField(_("to be completed"), default=False)
 
     class Meta:
         ordering = ["country", "body_type", "slug"]

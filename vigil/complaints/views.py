@@ -482,6 +482,7 @@ def _letter_input(request: StaffRequest, action: LegalAction, language: str) -> 
         identified=bool(legal_name),
         incidents=incidents,
         lawyer_name=lawyer.get_full_name() or lawyer.get_username(),
+        lawyer_position=lawyer.position,
         today=timezone.localdate(),
     )
 

@@ -26,6 +26,7 @@ from vigil.complaints.models import (
     LetterLanguage,
     LetterTemplate,
     LiaisonContact,
+    OversightBody,
 )
 from vigil.incidents import regions
 from vigil.lib.requests import StaffRequest
@@ -53,16 +54,22 @@ def body_list(request: StaffRequest) -> HttpResponse:
     country = request.GET.get("country", "")
     bodies = access.bodies_for(request).order_by("country", "body_type", "slug")
     countries = sorted(set(access.bodies_for(request).values_list("country", flat=True)))
-    if country in countries:
+    if country and country in countries:
         bodies = bodies.filter(Q(country=country) | Q(country=""))
     else:
         country = ""
     holidays = Holiday.objects.filter(date__year=timezone.localdate().year)
     if country:
         holidays = holidays.filter(country=country)
+    # Grouped by country, a heading each; international bodies (no country) last.
+    groups: dict[str, list[OversightBody]] = {}
+    for body in bodies:
+        groups.setdefault(body.country, []).append(body)
+    order = sorted(groups, key=lambda code: (code == "", regions.country_name(code)))
     context = {
         "bodies": bodies,
-        "countries": [c for c in countries if c],
+        "groups": [(code, regions.country_name(code), groups[code]) for code in order],
+        "countries": [(c, regions.country_name(c)) for c in countries if c],
         "country": country,
         "may_manage": access.can(membership, Perm.MANAGE_DIRECTORY),
         "holidays": holidays,

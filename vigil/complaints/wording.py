@@ -30,6 +30,11 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "около",
         "unknown": "не установлено",
         "year": "г.",
+        "badge": "номер жетона",
+        "unit": "подразделение",
+        "vehicle": "транспортное средство (номер)",
+        "rank": "звание",
+        "agency": "ведомство",
     },
     "uk": {
         "to": "Кому",
@@ -50,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "близько",
         "unknown": "не встановлено",
         "year": "р.",
+        "badge": "номер жетона",
+        "unit": "підрозділ",
+        "vehicle": "транспортний засіб (номер)",
+        "rank": "звання",
+        "agency": "відомство",
     },
     "en": {
         "to": "To",
@@ -70,8 +80,43 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "about",
         "unknown": "not established",
         "year": "",
+        "badge": "badge number",
+        "unit": "unit",
+        "vehicle": "vehicle (plate)",
+        "rank": "rank",
+        "agency": "agency",
     },
 }
+
+# Free text written in another language than the letter's is marked, not mixed in
+# silently: "[to be translated from Russian] ..." (keys: vigil.lib.textlang results).
+TRANSLATE_FROM: dict[str, dict[str, str]] = {
+    "ru": {
+        "uk": "[требует перевода с украинского языка]",
+        "en": "[требует перевода с английского языка]",
+        "kk": "[требует перевода с казахского языка]",
+        "ky": "[требует перевода с кыргызского языка]",
+    },
+    "uk": {
+        "ru": "[потребує перекладу з російської мови]",
+        "en": "[потребує перекладу з англійської мови]",
+        "kk": "[потребує перекладу з казахської мови]",
+        "ky": "[потребує перекладу з киргизької мови]",
+    },
+    "en": {
+        "ru": "[to be translated from Russian]",
+        "uk": "[to be translated from Ukrainian]",
+        "cyrillic": "[to be translated from Russian or Ukrainian]",
+        "kk": "[to be translated from Kazakh]",
+        "ky": "[to be translated from Kyrgyz]",
+    },
+}
+
+
+def translate_marker(source: str, language: str) -> str:
+    markers = TRANSLATE_FROM.get(language) or TRANSLATE_FROM["en"]
+    return markers.get(source) or TRANSLATE_FROM["en"].get(source, f"[{source}]")
+
 
 ACTION_TITLES: dict[str, dict[str, str]] = {
     ActionType.COMPLAINT: {"ru": "ЖАЛОБА", "uk": "СКАРГА", "en": "COMPLAINT"},

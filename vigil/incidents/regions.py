@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -54,3 +55,29 @@ def name(code: str) -> str:
 
 def countries() -> list[str]:
     return sorted({r.country for r in all_regions().values()})
+
+
+# Country names in Vigil's own catalogue, so they follow the interface language.
+COUNTRY_NAMES = {
+    "AM": _("Armenia"),
+    "AZ": _("Azerbaijan"),
+    "BY": _("Belarus"),
+    "GE": _("Georgia"),
+    "KG": _("Kyrgyzstan"),
+    "KZ": _("Kazakhstan"),
+    "MD": _("Moldova"),
+    "TJ": _("Tajikistan"),
+    "UA": _("Ukraine"),
+    "UZ": _("Uzbekistan"),
+}
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language; "" (no country) is international."""
+    if not code:
+        return str(_("International"))
+    return str(COUNTRY_NAMES.get(code.upper(), code))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(code, country_name(code)) for code in countries()]

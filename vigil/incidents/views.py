@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
 from vigil.accounts.models import Membership
-from vigil.cases.models import ConsentPurpose
 from vigil.incidents import actions, wizard
 from vigil.incidents.duplicates import possible_duplicates
 from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
@@ -210,7 +209,9 @@ def person(request: StaffRequest, pk: int) -> HttpResponse:
         "values": values,
         "characteristics": list(someone.characteristics.all()),
         "acts": [(act, titles[act.event_id]) for act in acts],
-        "consents": [(label, latest.get(value)) for value, label in ConsentPurpose.choices],
+        "consents": wizard.consent_rows(
+            latest, wizard.share_consents([someone]).get(someone.pk, [])
+        ),
         "cases": (
             list(policy.cases_for(request).filter(client=someone).order_by("-opened_at"))
             if policy.can(membership, Perm.CASE_VIEW)

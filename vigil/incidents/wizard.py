@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,6 +27,8 @@ from django.utils.translation import gettext_lazy
 from vigil import policy
 from vigil.cases import consent
 from vigil.cases.models import Consent, ConsentPurpose
+from vigil.complaints import actions as complaint_actions
+from vigil.complaints.models import OversightBody
 from vigil.incidents import actions, regions
 from vigil.incidents.forms import (
     ActForm,
@@ -44,6 +47,7 @@ from vigil.incidents.models import (
     Person,
     Source,
 )
+from vigil.lib import langswitch
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -72,6 +76,14 @@ def dispatch(request: StaffRequest, event: Event, key: bytes, step: str) -> Http
     handler = HANDLERS.get(step)
     if handler is None:
         raise Http404
+    language = langswitch.requested(request)
+    if language:
+        # Switching language mid-step: nothing is saved yet, what was typed is kept
+        # (encrypted, key in a cookie) and shown again in the new language.
+        langswitch.keep(request)
+        return langswitch.switch(redirect(request.path), language)
+    if request.method == "GET":
+        setattr(request, TYPED_ATTR, langswitch.take(request))  # read by _posted
     return handler(request, event, key)
 
 
@@ -91,6 +103,7 @@ def _render(
         "total": len(SLUGS),
         "first": index == 0,
         "draft": event.status == EventStatus.DRAFT,
+        "switch_form": langswitch.FORM_ID,
     }
     return render(request, f"incidents/wizard_{step}.html", {**base, **context})
 
@@ -109,8 +122,14 @@ def _stay(request: StaffRequest, event: Event, step: str, message: str) -> HttpR
     return redirect("incidents:wizard", pk=event.pk, step=step)
 
 
+TYPED_ATTR = "typed_before_switch"
+
+
 def _posted(request: StaffRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+    """The submitted values, or on a GET those typed before a language switch."""
+    if request.method == "POST":
+        return request.POST
+    return getattr(request, TYPED_ATTR, None)
 
 
 def _posted_id(request: StaffRequest, name: str) -> int:
@@ -371,20 +390,32 @@ def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, s
 def consent_step(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
     latest = latest_consents(people)
+    shares = share_consents(people)
     pairs = [
         (
             person,
             ConsentForm(
-                _posted(request), decisions=latest.get(person.pk, {}), prefix=f"c{person.pk}"
+                _posted(request),
+                decisions=latest.get(person.pk, {}),
+                shares=shares.get(person.pk, []),
+                organisation_id=event.organisation_id,
+                prefix=f"c{person.pk}",
             ),
         )
         for person in people
     ]
     if request.method == "POST":
         if all(form.is_valid() for _person, form in pairs):
-            for person, form in pairs:
-                for purpose, granted in form.changes().items():
-                    consent.record_consent(request.user, person, purpose, granted)
+            with transaction.atomic():
+                for person, form in pairs:
+                    for purpose, granted in form.changes().items():
+                        consent.record_consent(request.user, person, purpose, granted)
+                    share = form.share()
+                    if share is not None:
+                        body, new_name, granted = share
+                        complaint_actions.record_body_consent(
+                            request.user, person, granted, body=body, new_name=new_name
+                        )
             return _move_on(request, event, "consent")
         return _render(request, event, "consent", {"pairs": pairs})
     return _render(request, event, "consent", {"pairs": pairs})
@@ -399,6 +430,22 @@ def latest_consents(people: list[Person]) -> dict[int, dict[str, Consent]]:
     rows = Consent.objects.filter(person__in=people, body="").order_by("-recorded_at", "-pk")
     for row in rows:
         found.setdefault(row.person_id, {}).setdefault(row.purpose, row)
+    return found
+
+
+def share_consents(people: list[Person]) -> dict[int, list[tuple[str, Consent]]]:
+    """person id -> (body name, latest decision) per body she was asked about, in two queries."""
+    latest: dict[tuple[int, str], Consent] = {}
+    rows = Consent.objects.filter(
+        person__in=people, purpose=ConsentPurpose.SHARE_IDENTIFIED
+    ).exclude(body="")
+    for row in rows.order_by("-recorded_at", "-pk"):
+        latest.setdefault((row.person_id, row.body), row)
+    slugs = {body for _person, body in latest}
+    names = {b.slug: b.name for b in OversightBody.objects.filter(slug__in=slugs)}
+    found: dict[int, list[tuple[str, Consent]]] = {}
+    for (person_id, body), row in sorted(latest.items()):
+        found.setdefault(person_id, []).append((names.get(body, body), row))
     return found
 
 
@@ -454,10 +501,26 @@ class VictimRow:
     person: Person
     values: dict[str, str]
     consents: dict[str, Consent]
+    shares: list[tuple[str, Consent]] = field(default_factory=list)
 
     @property
     def consent_rows(self) -> list[tuple[StrOrPromise, Consent | None]]:
-        return [(label, self.consents.get(value)) for value, label in ConsentPurpose.choices]
+        return consent_rows(self.consents, self.shares)
+
+
+def consent_rows(
+    consents: dict[str, Consent], shares: list[tuple[str, Consent]]
+) -> list[tuple[StrOrPromise, Consent | None]]:
+    """Each purpose once with its latest decision; sharing once per body she was asked about."""
+    rows: list[tuple[StrOrPromise, Consent | None]] = []
+    for value, label in ConsentPurpose.choices:
+        if value != ConsentPurpose.SHARE_IDENTIFIED:
+            rows.append((label, consents.get(value)))
+        elif shares:
+            rows.extend((f"{label} · {name}", row) for name, row in shares)
+        else:
+            rows.append((label, consents.get(value)))
+    return rows
 
 
 @dataclass
@@ -491,11 +554,13 @@ def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
         act_rows.append(ActRow(act, involved))
     people = list(victims_of(request, event))
     latest = latest_consents(people)
+    shares = share_consents(people)
     victim_rows = [
         VictimRow(
             person,
             sealing.open_json(policy.data_key(request, person), person.sealed, {}),
             latest.get(person.pk, {}),
+            shares.get(person.pk, []),
         )
         for person in people
     ]

@@ -37,6 +37,7 @@ from vigil.intake.forms import (
     to_draft,
 )
 from vigil.intake.models import Submission
+from vigil.lib import langswitch
 from vigil.vault import cookiebox, sealing
 
 DRAFT = "report_draft"
@@ -131,6 +132,12 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         return redirect("intake:start", slug=slug)
     index = STEP_NAMES.index(step)
     saved = draft["data"].get(step, {})
+    language = langswitch.requested(request)
+    if language:
+        # Switching language mid-step: keep what was typed (valid or not) in the draft.
+        draft["data"][step] = langswitch.typed_values(request) | {"_raw": True}
+        _save_draft(request, draft)
+        return langswitch.switch(redirect("intake:step", slug=slug, step=step), language)
     if request.method == "POST":
         form = _step_form(step, organisation, data=request.POST)
         if form.is_valid():
@@ -162,6 +169,7 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         "step_label": STEPS[index][2],
         "is_first": index == 0,
         "what_choices": choices.WHAT if step == "what" else None,
+        "switch_form": langswitch.FORM_ID,
     }
     return _render(request, "step.html", context)
 
