@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.vault.sealing import SealedRecord
 
-LANGS = ("en", "ru", "uk")
+# Languages of letters, body names, legal grounds and holiday names.
+LANGS = ("en", "ru", "uk", "ro", "ka", "kk", "ky", "be")
 
 
 def pick(texts: dict[str, str], fallback: str = "", language: str | None = None) -> str:
@@ -342,6 +343,11 @@ class LetterLanguage(models.TextChoices):
     RU = "ru", _("Russian")
     UK = "uk", _("Ukrainian")
     EN = "en", _("English")
+    RO = "ro", _("Romanian")
+    KA = "ka", _("Georgian")
+    KK = "kk", _("Kazakh")
+    KY = "ky", _("Kyrgyz")
+    BE = "be", _("Belarusian")
 
 
 class LetterTemplate(models.Model):
