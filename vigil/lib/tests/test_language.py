@@ -5,9 +5,9 @@ the home page (one page per URL name), and the public report pages, in every
 enabled language (``settings.LANGUAGES`` but English). It fails when a text
 node, a placeholder, a title or a label shows an English string of Vigil's own
 catalogue that has a translation: the mistake it catches is a string rendered
-without going through gettext, a template that forgot ``{% translate %}``, or a lazy string resolved too early.
-Proper names and codes that are the same in every language are allowed by the
-explicit list below.
+without going through gettext, a template that forgot ``{% translate %}``, or a
+lazy string resolved too early. Proper names and codes that are the same in
+every language are allowed by the explicit list below.
 """
 
 from __future__ import annotations
