@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -22,9 +23,17 @@ LANGS = ("en", "ru", "uk", "ro", "ka", "kk", "ky", "be")
 
 
 def pick(texts: dict[str, str], fallback: str = "", language: str | None = None) -> str:
-    """The text in ``language`` (default: the active one), else English, else ``fallback``."""
+    """The text in ``language`` (default: the active one), else the English one
+    through the catalogue in that language (shared vocabulary terms are there),
+    else ``fallback``."""
     lang = (language or get_language() or "en")[:2]
-    return texts.get(lang) or texts.get("en") or fallback
+    if texts.get(lang):
+        return texts[lang]
+    english = texts.get("en") or ""
+    if not english:
+        return fallback
+    with translation.override(lang):
+        return translation.pgettext("vocabulary", english)
 
 
 # --- directory ------------------------------------------------------------------------

@@ -60,6 +60,7 @@ def english_strings(language: str) -> set[str]:
             continue
         if not msgid or msgid == msgstr or "%" in msgid or "{" in msgid:
             continue
+        msgid = msgid.split("\x04")[-1]  # with a context: "vocabulary\x04Sexual violence"
         text = " ".join(msgid.split())
         if text in ALLOWED or not re.search(r"[A-Za-z]{3}", text):
             continue
