@@ -436,3 +436,35 @@ def test_it_purges_expired_reports_from_the_command_line(
     out = io.StringIO()
     call_command("purge_stats_reports", stdout=out)
     assert "1 report(s) deleted" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ka", ["ძირითადი მაჩვენებლები", "მეთოდოლოგიური შენიშვნები"]),
+        ("kk", ["Негізгі көрсеткіштер", "Әдістемелік ескертпелер"]),
+    ],
+)
+def test_it_makes_a_pdf_in_georgian_and_kazakh(
+    world: World,
+    data: Data,
+    signed_in: Any,
+    settings: Any,
+    tmp_path: Path,
+    language: str,
+    expected: list[str],
+) -> None:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by `make system-deps`"
+    settings.STATS_MIN_CELL = 1
+    client: Client = signed_in("coordinator")
+    job = generate(client, language)
+    pdf = body(client.get(f"/stats/report/{job.pk}/report.pdf"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - fixed arguments, a file we wrote
+        [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for words in expected:
+        assert words in flat
