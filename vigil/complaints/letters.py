@@ -248,13 +248,18 @@ def _list_section(doc: Any, heading: str, name: str) -> None:
     doc.add_paragraph("{%p endif %}")
 
 
+# Times New Roman carries Romanian, Kazakh and Kyrgyz letters but not Georgian:
+# Sylfaen does (Windows and Office ship it; LibreOffice substitutes DejaVu).
+DOCX_FONTS = {"ka": "Sylfaen"}
+
+
 def build_default_template(body_type: str, language: str) -> bytes:
     """The shared default template of a body type in a language (python-docx + Jinja tags)."""
     t = wording.labels(language)
     subject, requests = wording.body_wording(body_type, language)
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
+    normal.font.name = DOCX_FONTS.get(language, "Times New Roman")
     normal.font.size = Pt(12)
     right = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph(f"{t['to']}: {{{{ body_name }}}}").alignment = right

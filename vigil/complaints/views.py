@@ -238,8 +238,10 @@ def _detail_context(request: StaffRequest, action: LegalAction) -> dict[str, Any
     }
 
 
-# The language a body reads by default (the lawyer can choose another).
-BODY_LANGUAGE = {"UA": "uk", "": "en"}
+# The language a body reads by default (the lawyer can choose another): the state
+# language where bodies work in it; Russian where they mostly still do (Kazakhstan,
+# Kyrgyzstan, Belarus accept Kazakh, Kyrgyz, Belarusian letters too).
+BODY_LANGUAGE = {"UA": "uk", "MD": "ro", "GE": "ka", "": "en"}
 
 
 def _letter_language(action: LegalAction) -> str:

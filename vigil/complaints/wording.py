@@ -8,6 +8,7 @@ PDF template takes them from here. Lawyers should review them.
 
 from __future__ import annotations
 
+from vigil.complaints import wording_regional as regional
 from vigil.complaints.models import ActionType, BodyType
 
 LABELS: dict[str, dict[str, str]] = {
@@ -355,6 +356,23 @@ _OTHER = {
         ],
     ),
 }
+
+# Romanian, Georgian, Kazakh, Kyrgyz and Belarusian (wording_regional.py).
+for _lang, _words in regional.LABELS.items():
+    LABELS[_lang] = _words
+for _type, _titles in regional.ACTION_TITLES.items():
+    ACTION_TITLES[_type].update(_titles)
+for _group, _wording in (
+    ("police", _POLICE),
+    ("prosecutor", _PROSECUTOR),
+    ("ombudsman", _OMBUDSMAN),
+    ("npm", _NPM),
+    ("court", _COURT),
+    ("un", _UN),
+    ("health", _HEALTH),
+    ("other", _OTHER),
+):
+    _wording.update(regional.BODY_WORDING[_group])
 
 BODY_WORDING: dict[str, dict[str, tuple[str, list[str]]]] = {
     BodyType.POLICE_INTERNAL: _POLICE,

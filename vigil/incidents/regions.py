@@ -1,6 +1,9 @@
 """ISO 3166-2 first-level subdivisions of the EECA countries (data/regions.csv).
 
-Static reference data, read once per process; names in en, ru, uk.
+Static reference data, read once per process; names in en, ru, uk, and each
+country's regions in its own state language (data/regions_local.csv: ro for
+Moldova, ka for Georgia, kk for Kazakhstan, ky for Kyrgyzstan, be for Belarus).
+Another language shows the English name.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.csv"
+LOCAL_FILE = Path(__file__).resolve().parent / "data" / "regions_local.csv"
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,21 @@ class Region:
 
 @cache
 def all_regions() -> dict[str, Region]:
+    local: dict[str, dict[str, str]] = {}
+    with LOCAL_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            local.setdefault(row["code"], {})[row["language"]] = row["name"]
     with DATA_FILE.open(encoding="utf-8", newline="") as handle:
         return {
             row["code"]: Region(
                 row["country"],
                 row["code"],
-                {"en": row["name_en"], "ru": row["name_ru"], "uk": row["name_uk"]},
+                {
+                    "en": row["name_en"],
+                    "ru": row["name_ru"],
+                    "uk": row["name_uk"],
+                    **local.get(row["code"], {}),
+                },
             )
             for row in csv.DictReader(handle)
         }

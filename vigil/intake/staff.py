@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -22,6 +23,7 @@ from vigil.intake import actions, choices, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
+from vigil.lib import languages
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import downloads, sealing
@@ -249,7 +251,7 @@ def reject(request: StaffRequest, pk: int) -> HttpResponse:
 class PublicProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for lang, name in (("en", "English"), ("ru", "Русский"), ("uk", "Українська")):
+        for lang, name in settings.LANGUAGES:
             self.fields[f"intro_{lang}"] = forms.CharField(
                 label=_("Introduction (%(language)s)") % {"language": name},
                 required=False,
@@ -272,7 +274,7 @@ def public_profile(request: StaffRequest) -> HttpResponse:
     organisation = request.membership.organisation
     current = (organisation.settings or {}).get("public", {})
     initial = {"hotline": current.get("hotline", "")}
-    for lang in ("en", "ru", "uk"):
+    for lang in languages.codes():
         initial[f"intro_{lang}"] = current.get("intro", {}).get(lang, "")
         initial[f"hours_{lang}"] = current.get("hours", {}).get(lang, "")
     form = PublicProfileForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -280,8 +282,8 @@ def public_profile(request: StaffRequest) -> HttpResponse:
         data = form.cleaned_data
         profile = {
             "hotline": data["hotline"],
-            "intro": {lang: data[f"intro_{lang}"] for lang in ("en", "ru", "uk")},
-            "hours": {lang: data[f"hours_{lang}"] for lang in ("en", "ru", "uk")},
+            "intro": {lang: data[f"intro_{lang}"] for lang in languages.codes()},
+            "hours": {lang: data[f"hours_{lang}"] for lang in languages.codes()},
         }
         actions.set_public_profile(request.user, organisation, profile)
         stepup.announce(request, "public_page")
@@ -289,6 +291,39 @@ def public_profile(request: StaffRequest) -> HttpResponse:
         return redirect("intake:public_profile")
     return render(
         request, "intake/public_profile.html", {"form": form, "organisation": organisation}
+    )
+
+
+class PublicLanguagesForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages of the public report pages"),
+        help_text=gettext_lazy(
+            "A woman who reports to you can read the pages in these languages. "
+            "With every language ticked, a language Vigil adds later is offered too."
+        ),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Offer at least one language.")},
+    )
+
+
+@policy.staff_view(Perm.PUBLIC_PROFILE)
+@stepup.required()
+def public_languages(request: StaffRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    form = PublicLanguagesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"languages": languages.offered(organisation)},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = actions.set_public_languages(
+            request.user, organisation, form.cleaned_data["languages"]
+        )
+        stepup.announce(request, "public_page", ", ".join(chosen))
+        messages.success(request, _("The languages of the public pages are updated."))
+        return redirect("intake:public_languages")
+    return render(
+        request, "intake/public_languages.html", {"form": form, "organisation": organisation}
     )
 
 

@@ -186,7 +186,7 @@ def upload(client, content: bytes, body_type: str = "police_internal", language:
 
 
 def test_shared_default_templates_exist_for_every_body_type_and_language(db: None) -> None:
-    assert LetterTemplate.objects.filter(organisation__isnull=True).count() == 11 * 3
+    assert LetterTemplate.objects.filter(organisation__isnull=True).count() == 11 * 8
 
 
 def test_a_coordinator_uploads_a_template_that_new_letters_use(world: World, signed_in) -> None:

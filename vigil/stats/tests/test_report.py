@@ -480,3 +480,35 @@ def test_a_long_chart_label_wraps_inside_the_pdf_page(
     chart = words[first[0] : first[0] + len(wanted)]
     assert [w for _x, w in chart] == wanted
     assert all(x_max < page_width - 40 for x_max, _w in chart)  # inside the right margin
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ka", ["ძირითადი მაჩვენებლები", "მეთოდოლოგიური შენიშვნები"]),
+        ("kk", ["Негізгі көрсеткіштер", "Әдістемелік ескертпелер"]),
+    ],
+)
+def test_it_makes_a_pdf_in_georgian_and_kazakh(
+    world: World,
+    data: Data,
+    signed_in: Any,
+    settings: Any,
+    tmp_path: Path,
+    language: str,
+    expected: list[str],
+) -> None:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by `make system-deps`"
+    settings.STATS_MIN_CELL = 1
+    client: Client = signed_in("coordinator")
+    job = generate(client, language)
+    pdf = body(client.get(f"/stats/report/{job.pk}/report.pdf"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - fixed arguments, a file we wrote
+        [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for words in expected:
+        assert words in flat
