@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil import policy
 from vigil.accounts import stepup
 from vigil.accounts.models import User
-from vigil.complaints import access, actions, figures, letters
+from vigil.complaints import access, actions, figures, letters, reads
 from vigil.complaints.forms import BodyForm, LiaisonForm, TemplateUploadForm
 from vigil.complaints.models import (
     BodyType,
@@ -31,8 +31,7 @@ from vigil.complaints.models import (
 from vigil.incidents import regions
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
-from vigil.vault.crypto import CryptoError
+from vigil.vault import downloads
 
 GET_POST = ["GET", "POST"]
 
@@ -83,13 +82,6 @@ class LiaisonRow:
     values: dict[str, str]
 
 
-def _liaison_values(request: StaffRequest, liaison: LiaisonContact) -> dict[str, str]:
-    try:
-        return sealing.open_json(policy.data_key(request, liaison), liaison.sealed, {})
-    except CryptoError:
-        return {}
-
-
 @policy.staff_view(Perm.DIRECTORY_VIEW)
 def body_detail(request: StaffRequest, pk: int) -> HttpResponse:
     body = access.get_body(request, pk)
@@ -98,7 +90,7 @@ def body_detail(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "body": body,
         "region_name": regions.name(body.region) if body.region else "",
-        "liaisons": [LiaisonRow(x, _liaison_values(request, x)) for x in liaisons],
+        "liaisons": [LiaisonRow(x, reads.liaison_values(request, x)) for x in liaisons],
         "may_manage": access.can(membership, Perm.MANAGE_DIRECTORY),
     }
     return render(request, "complaints/body_detail.html", context)
@@ -168,8 +160,7 @@ def liaison_create(request: StaffRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
 def liaison_edit(request: StaffRequest, pk: int) -> HttpResponse:
     liaison = access.get_liaison_for_coordinator(request, pk)
-    key = policy.data_key(request, liaison)
-    values = sealing.open_json(key, liaison.sealed, {})
+    key, values = reads.liaison_opened(request, liaison)
     initial = {**values, "position": liaison.position, "is_active": liaison.is_active}
     form = LiaisonForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -29,7 +29,7 @@ from vigil.cases import consent
 from vigil.cases.models import Consent, ConsentPurpose
 from vigil.complaints import actions as complaint_actions
 from vigil.complaints.models import OversightBody
-from vigil.incidents import actions, regions
+from vigil.incidents import actions, reads, regions
 from vigil.incidents.forms import (
     ActForm,
     BasicsForm,
@@ -47,10 +47,10 @@ from vigil.incidents.models import (
     Person,
     Source,
 )
+from vigil.incidents.reads import PerpetratorRow
 from vigil.lib import langswitch
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import sealing
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -172,7 +172,7 @@ def next_pseudonym(event: Event) -> str:
 
 
 def basics(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
-    values = sealing.open_json(key, event.sealed, {})
+    values = reads.event_values(key, event)
     initial = {
         **values,
         "start_date": event.start_date,
@@ -261,7 +261,7 @@ def perpetrators(request: StaffRequest, event: Event, key: bytes) -> HttpRespons
             return _stay(request, event, "perpetrators", _("Perpetrator removed."))
         if action == "add" or form.has_input():
             if not form.is_valid():
-                context = {"form": form, "rows": _perpetrator_rows(event, key)}
+                context = {"form": form, "rows": reads.perpetrator_rows(event, key)}
                 return _render(request, event, "perpetrators", context)
             actions.add_perpetrator(
                 request.user,
@@ -279,7 +279,7 @@ def perpetrators(request: StaffRequest, event: Event, key: bytes) -> HttpRespons
                 )
         return _move_on(request, event, "perpetrators")
     return _render(
-        request, event, "perpetrators", {"form": form, "rows": _perpetrator_rows(event, key)}
+        request, event, "perpetrators", {"form": form, "rows": reads.perpetrator_rows(event, key)}
     )
 
 
@@ -288,37 +288,6 @@ def _perpetrator_of(event: Event, pk: int) -> Perpetrator:
         return event.perpetrators.select_related("event__organisation").get(pk=pk)
     except Perpetrator.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _perpetrator_rows(event: Event, key: bytes) -> list[PerpetratorRow]:
-    queryset = (
-        event.perpetrators.select_related("perpetrator_type")
-        .prefetch_related(
-            Prefetch(
-                "involvements",
-                queryset=Involvement.objects.select_related(
-                    "act__act_type", "act__victim", "degree"
-                ).order_by("act_id"),
-            )
-        )
-        .order_by("pk")
-    )
-    return [
-        PerpetratorRow(p, sealing.open_json(key, p.sealed, {}), number)
-        for number, p in enumerate(queryset, start=1)
-    ]
-
-
-@dataclass
-class PerpetratorRow:
-    perpetrator: Perpetrator
-    values: dict[str, str]
-    number: int
-
-    @property
-    def label(self) -> str:
-        name = self.values.get("name") or self.values.get("badge")
-        return name or _("Perpetrator %(number)s") % {"number": self.number}
 
 
 # --- step 4: victims --------------------------------------------------------------
@@ -346,8 +315,7 @@ def victims(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
 
 
 def _victim_form(request: StaffRequest, person: Person) -> VictimForm:
-    person_key = policy.data_key(request, person)
-    values = sealing.open_json(person_key, person.sealed, {})
+    person_key, values = reads.person_opened(request, person)
     initial = {
         **values,
         "pseudonym": person.pseudonym,
@@ -372,16 +340,7 @@ def _victim_form(request: StaffRequest, person: Person) -> VictimForm:
 def evidence(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     if request.method == "POST":
         return _move_on(request, event, "evidence")
-    return _render(request, event, "evidence", {"evidence": _evidence_rows(event, key)})
-
-
-def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, str]]]:
-    rows = []
-    for item in event.evidence.order_by("uploaded_at", "pk"):
-        values = sealing.open_json(key, item.sealed, {})
-        shown = {name: str(values.get(name) or "") for name in ("file_name", "description")}
-        rows.append((item, shown))
-    return rows
+    return _render(request, event, "evidence", {"evidence": reads.evidence_rows(event, key)})
 
 
 # --- step 6: consent --------------------------------------------------------------
@@ -537,7 +496,7 @@ class Record:
 
 def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
     """Everything about an event, opened, in a fixed number of queries."""
-    perpetrator_rows = _perpetrator_rows(event, key)
+    perpetrator_rows = reads.perpetrator_rows(event, key)
     labels = {row.perpetrator.pk: row.label for row in perpetrator_rows}
     act_rows = []
     act_queryset = (
@@ -558,25 +517,22 @@ def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
     victim_rows = [
         VictimRow(
             person,
-            sealing.open_json(policy.data_key(request, person), person.sealed, {}),
+            reads.person_values(request, person),
             latest.get(person.pk, {}),
             shares.get(person.pk, []),
         )
         for person in people
     ]
-    sources = [
-        (source, sealing.open_json(key, source.sealed, {}))
-        for source in event.sources.select_related("source_type", "reliability").order_by("pk")
-    ]
+    sources = reads.source_rows(event, key)
     return Record(
         event=event,
-        values=sealing.open_json(key, event.sealed, {}),
+        values=reads.event_values(key, event),
         region_name=regions.name(event.region) if event.region else "",
         acts=act_rows,
         perpetrators=perpetrator_rows,
         victims=victim_rows,
         sources=sources,
-        evidence=_evidence_rows(event, key),
+        evidence=reads.evidence_rows(event, key),
     )
 
 

@@ -19,14 +19,14 @@ from vigil import policy
 from vigil.accounts import stepup
 from vigil.audit.log import record
 from vigil.incidents import regions
-from vigil.intake import actions, choices, receipts
+from vigil.intake import actions, choices, reads, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
 from vigil.lib import languages
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
+from vigil.vault import downloads
 from vigil.vault.keys import VaultLocked
 
 
@@ -127,7 +127,7 @@ def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] 
     if org_private is None:
         return None
     thread_key = actions.staff_thread_key(org_private, submission)
-    report = sealing.open_json(thread_key, submission.sealed, {})
+    report = reads.report(thread_key, submission)
     return {
         "acts": ", ".join(choices.label_of(choices.WHAT, k) for k in report.get("what", [])),
         "region": regions.name(report["region"]) if report.get("region") else "",
@@ -140,7 +140,7 @@ def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] 
 def _opened(request: StaffRequest, pk: int) -> tuple[Any, bytes, dict[str, Any]]:
     submission = policy.get_submission_for_user(request, pk)
     thread_key = actions.staff_thread_key(policy.org_private_key(request), submission)
-    return submission, thread_key, sealing.open_json(thread_key, submission.sealed, {})
+    return submission, thread_key, reads.report(thread_key, submission)
 
 
 class MergeForm(forms.Form):
@@ -161,19 +161,13 @@ def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
     submission, thread_key, report = _opened(request, pk)
     if request.method == "POST":
         return _reply(request, submission, thread_key)
-    thread = [
-        {"mine": m.author == "staff", "body": sealing.open_text(thread_key, m.sealed), "m": m}
-        for m in submission.messages.select_related("staff_user")
-    ]
+    thread = reads.thread(thread_key, submission)
     context = {
         "submission": submission,
         "rows": summary(report),
         "urgent": report.get("urgent"),
         "thread": thread,
-        "attachments": [
-            (a, sealing.open_json(thread_key, a.sealed, {}).get("file_name", ""))
-            for a in submission.attachments.all()
-        ],
+        "attachments": [(a, reads.file_name(thread_key, a)) for a in submission.attachments.all()],
         "reply_form": ReplyForm(),
         "merge_form": MergeForm(),
         "reject_form": RejectForm(),
@@ -334,9 +328,9 @@ def attachment(request: StaffRequest, pk: int, attachment_id: int) -> HttpRespon
     item = submission.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
-    name = sealing.open_json(thread_key, item.sealed, {}).get("file_name") or f"{item.pk}"
+    name = reads.file_name(thread_key, item) or f"{item.pk}"
     stored = downloads.StoredDownload(
-        chunks=lambda: sealing.open_file(thread_key, item.stored_name),
+        chunks=lambda: reads.attachment_chunks(thread_key, item),
         sha256=item.sha256,
         size=item.size,
         content_type=item.content_type,
