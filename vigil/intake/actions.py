@@ -50,7 +50,7 @@ class NewSubmission:
 
 # Where an accepted submission came from, in the incident's terms: a partner's
 # program through the API, an outreach worker's phone form (ODK, KoboToolbox).
-SOURCE_OF_CHANNEL = {
+SOURCE_OF_CHANNEL: dict[str, str] = {
     Channel.WEB: SourceChannel.WEB,
     Channel.HOTLINE: SourceChannel.HOTLINE,
     Channel.API: SourceChannel.PARTNER,
