@@ -5,6 +5,8 @@ EVENTS: dict[str, frozenset[str]] = {
     "import.mapping_save": frozenset({"job", "created", "columns"}),
     "import.dry_run": frozenset({"rows", "good", "problems"}),
     "import.start": frozenset(),
+    "import.resume": frozenset({"after_line"}),
+    "import.interrupt": frozenset({"after_line"}),
     "import.chunk": frozenset(
         {"last_line", "events", "perpetrators", "cases", "skipped", "rejected"}
     ),
