@@ -48,6 +48,11 @@ def chunk_rows() -> int:
     return int(getattr(settings, "IMPORT_CHUNK_ROWS", 500))
 
 
+def inline_check_bytes() -> int:
+    """Files up to this size are checked in the request; larger ones by the worker."""
+    return int(getattr(settings, "IMPORT_INLINE_CHECK_BYTES", 1024 * 1024))
+
+
 def max_bytes() -> int:
     return int(getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
@@ -161,13 +166,30 @@ def check_file(job: ImportJob, data: bytes) -> Report:
 
 
 def dry_run(acting_user: User | None, job: ImportJob, data: bytes) -> Report:
+    """Check every line and store the problems; in the worker, also wipe the job keys."""
     report = check_file(job, data)
     problems = report.problems or []
     with transaction.atomic():
+        if job.checking:
+            current = ImportJob.objects.select_for_update().filter(pk=job.pk)
+            if current.values_list("status", flat=True).first() != JobStatus.RUNNING:
+                return report  # cancelled while the worker was checking
         job.problems = [p.as_dict() for p in problems]
         job.total_rows = report.rows
         job.status = JobStatus.CHECKED
-        job.save(update_fields=["problems", "total_rows", "status"])
+        job.checking = False
+        job.job_secret = None
+        job.claimed_until = None
+        job.save(
+            update_fields=[
+                "problems",
+                "total_rows",
+                "status",
+                "checking",
+                "job_secret",
+                "claimed_until",
+            ]
+        )
         record(
             acting_user,
             "import.dry_run",
@@ -195,12 +217,14 @@ def queue(
     file_key: bytes,
     index_key: bytes,
     resume: bool = False,
+    check: bool = False,
 ) -> bytes:
     """Hand the keys to a background job; return the job key (the task's argument).
 
     The file key and the index key are encrypted under a fresh job key; only
     that ciphertext stays on the row, and only until the job ends. A resumed
     job gets a new job key: a task still holding the old one opens nothing.
+    With ``check`` the job is the dry run of a large file, not the import.
     """
     job_key = crypto.new_key()
     with transaction.atomic():
@@ -208,12 +232,14 @@ def queue(
         job.job_secret = crypto.encrypt(job_key, file_key + index_key)
         job.queued_at = timezone.now()
         job.claimed_until = None
-        job.save(update_fields=["status", "job_secret", "queued_at", "claimed_until"])
+        job.checking = check
+        job.save(update_fields=["status", "job_secret", "queued_at", "claimed_until", "checking"])
         record(
             acting_user,
             "import.resume" if resume else "import.start",
             organisation=job.organisation,
             target=job,
+            check=check,
             **({"after_line": job.done_line} if resume else {}),
         )
     return job_key

@@ -12,7 +12,8 @@ logger = logging.getLogger(__name__)
 
 
 def execute(job_id: int, job_key: bytes) -> str:
-    """Open the job's keys with ``job_key``, take the job and import it chunk by chunk.
+    """Open the job's keys with ``job_key``, take the job and import it chunk by chunk
+    (or check every line, for the dry run of a large file).
 
     Returns the job's status afterwards. A job key that opens nothing (the job
     ended, or was queued again with a new key) leaves the job alone. An error
@@ -31,7 +32,10 @@ def execute(job_id: int, job_key: bytes) -> str:
     user = job.created_by
     try:
         data = b"".join(sealing.open_file(file_key, job.stored_name))
-        actions.run(user, job, data, index_key, progress=_alive)
+        if job.checking:
+            actions.dry_run(user, job, data)
+        else:
+            actions.run(user, job, data, index_key, progress=_alive)
         del data
     except Exception:
         logger.exception("import %s was interrupted", job.pk)

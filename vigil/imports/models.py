@@ -97,6 +97,8 @@ class ImportJob(SealedRecord):
     # job key that exists only as the task's argument. Wiped when the job ends.
     job_secret = models.BinaryField(null=True, editable=False)
     queued_at = models.DateTimeField(null=True, blank=True)
+    # The queued or running background job is a dry run (a large file), not the import.
+    checking = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

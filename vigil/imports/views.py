@@ -129,7 +129,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             values=form.values(),
         )
         if "check" in request.POST:
-            actions.dry_run(as_staff(request).user, job, data)
+            _check(request, job, data)
             return redirect("imports:job", pk=job.pk)
         messages.success(request, _("Mapping saved."))
         return redirect("imports:mapping", pk=job.pk)
@@ -161,7 +161,15 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/job.html", context)
 
 
-def _enqueue(request: HttpRequest, job: ImportJob, *, resume: bool) -> None:
+def _check(request: HttpRequest, job: ImportJob, data: bytes) -> None:
+    """The dry run: in this request for a small file, in the worker for a large one."""
+    if len(data) > actions.inline_check_bytes():
+        _enqueue(request, job, resume=False, check=True)
+    else:
+        actions.dry_run(as_staff(request).user, job, data)
+
+
+def _enqueue(request: HttpRequest, job: ImportJob, *, resume: bool, check: bool = False) -> None:
     user = as_staff(request).user
     job_key = actions.queue(
         user,
@@ -169,6 +177,7 @@ def _enqueue(request: HttpRequest, job: ImportJob, *, resume: bool) -> None:
         file_key=policy.data_key(request, job),
         index_key=policy.index_key(request),
         resume=resume,
+        check=check,
     )
     try:
         tasks.run_import.enqueue(job.pk, job_key.hex())
@@ -185,7 +194,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     if current.status not in {JobStatus.UPLOADED, JobStatus.CHECKED} or current.mapping is None:
         return redirect("imports:job", pk=current.pk)
     data = _sheet(request, current)[0]
-    actions.dry_run(as_staff(request).user, current, data)
+    _check(request, current, data)
     return redirect("imports:job", pk=current.pk)
 
 
@@ -204,7 +213,7 @@ def resume(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue an interrupted job again; it continues after its last committed line."""
     current = policy.get_import_job_for_user(request, pk)
     if current.stored_name and current.can_resume(timezone.now(), WORKER_GRACE):
-        _enqueue(request, current, resume=True)
+        _enqueue(request, current, resume=True, check=current.checking)
     return redirect("imports:job", pk=current.pk)
 
 

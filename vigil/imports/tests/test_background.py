@@ -317,3 +317,35 @@ def test_a_seized_server_holds_no_key_of_a_finished_import(
     for form in encodings(name):
         assert form not in after
     assert not any(Path(settings.MEDIA_ROOT).rglob("*.bin"))
+
+
+def test_the_dry_run_of_a_large_file_runs_in_the_worker(
+    world: World, signed_in: Any, settings: Any
+) -> None:
+    settings.TASKS = DUMMY
+    settings.IMPORT_INLINE_CHECK_BYTES = 1000  # the file below is larger
+    coordinator = signed_in("coordinator")
+    rows = [sheets.good_row(n) for n in range(1, 40)]
+    rows[9][1] = "не дата"  # line 11
+    job = _upload(coordinator, sheets.csv_bytes(rows), "cases.csv")
+    data = {"name": "ngo sheet", "check": "1"}
+    data.update({f"col_{field}": header for field, header in sheets.DEFAULT_COLUMNS.items()})
+    assert coordinator.post(f"/imports/{job.pk}/mapping/", data).status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.checking, job.problems) == (JobStatus.QUEUED, True, [])
+    assert job.job_secret
+    page = coordinator.get(f"/imports/{job.pk}/").content.decode()
+    assert "Checking the file (dry run)" in page and 'http-equiv="refresh"' in page
+    assert tasks.run_import.call(*_queued_task()) == JobStatus.CHECKED
+    job.refresh_from_db()
+    assert job.problems == [{"line": 11, "column": "date", "code": "bad_date"}]
+    assert (job.total_rows, job.checking, job.job_secret) == (39, False, None)
+    assert job.stored_name and Event.objects.count() == 0
+    page = coordinator.get(f"/imports/{job.pk}/").content.decode()
+    assert "<td>11</td><td>date</td>" in page and "/start/" in page
+    assert 'http-equiv="refresh"' not in page
+    # Then the import itself, in the worker too.
+    coordinator.post(f"/imports/{job.pk}/start/")
+    assert tasks.run_import.call(*_queued_task()) == JobStatus.DONE
+    job.refresh_from_db()
+    assert (job.imported, job.rejected, job.job_secret) == (38, 1, None)

@@ -134,6 +134,7 @@ class Command(BaseCommand):
             organisation=membership.organisation,
             sha256=_sha256(path),
             status__in=[JobStatus.RUNNING, JobStatus.INTERRUPTED],
+            checking=False,
         ).first()
         if unfinished is not None:
             return unfinished
