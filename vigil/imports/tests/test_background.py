@@ -23,7 +23,7 @@ from django_tasks.backends.dummy import DummyBackend
 
 from vigil.accounts.models import Organisation
 from vigil.cases.models import Case
-from vigil.conftest import World
+from vigil.conftest import PASSWORD, World, current_code
 from vigil.imports import actions, tasks
 from vigil.imports.models import ImportedRecord, ImportJob, JobStatus
 from vigil.imports.tests import sheets
@@ -356,3 +356,50 @@ def test_the_dry_run_of_a_large_file_runs_in_the_worker(
     assert tasks.run_import.call(*_queued_task()) == JobStatus.DONE
     job.refresh_from_db()
     assert (job.imported, job.rejected) == (38, 1) and job.job_secret is None
+
+
+@pytest.mark.browser
+def test_the_progress_page_works_without_javascript_under_the_csp(
+    world: World, settings: Any, live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    settings.TASKS = DATABASE
+    settings.SECURE_COOKIES = False  # plain http on localhost in the test
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    source = tmp_path / "cases.csv"
+    source.write_bytes(sheets.csv_bytes([sheets.good_row(n) for n in range(1, 31)]))
+    base = live_server.url
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", world["coordinator"].user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.fill("input[name=token]", current_code(world["coordinator"].device))
+    page.click("main form button[type=submit]")
+    page.goto(f"{base}/imports/")
+    page.set_input_files("input[type=file]", str(source))
+    page.click("main form button[type=submit]")
+    page.fill("input[name=name]", "sheet")
+    page.click("button[name=check]")
+    page.click("text=Import now")
+    job = ImportJob.objects.get()
+    assert job.status == JobStatus.QUEUED
+    response = page.goto(f"{base}/imports/{job.pk}/")
+    assert response is not None
+    assert "script-src" in response.headers["content-security-policy"]
+    assert page.get_attribute("progress#import-progress", "value") == "0"
+    # The page reloads itself (a meta refresh, no script).
+    with page.expect_navigation(timeout=10_000):
+        pass
+    page.goto("about:blank")  # no reload while the worker uses the database
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page.goto(f"{base}/imports/{job.pk}/")
+    assert page.get_attribute("progress#import-progress", "value") == "100"
+    assert "The import is finished" in page.content()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    assert Event.objects.filter(organisation=world.org).count() == 30
+    assert not [text for text in violations if "Content Security Policy" in text]
+    context.close()
