@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 from django.utils import timezone
 from django_tasks import task_backends
@@ -403,3 +404,6 @@ def test_the_progress_page_works_without_javascript_under_the_csp(
     assert Event.objects.filter(organisation=world.org).count() == 30
     assert not [text for text in violations if "Content Security Policy" in text]
     context.close()
+    # ORM calls made while Playwright's loop runs have a connection of their own:
+    # close it here, or PostgreSQL cannot drop the test database.
+    connections.close_all()
