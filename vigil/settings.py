@@ -361,6 +361,8 @@ if TESTING and "AUDIT_CHECKPOINT_DIR" not in os.environ:
 # Lines committed together by the importer (a crash loses at most one chunk).
 IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 500, minimum=1)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Larger files are checked (dry run) by the background worker, not in the request.
+IMPORT_INLINE_CHECK_BYTES = env_int("IMPORT_INLINE_CHECK_BYTES", 1024 * 1024, minimum=0)
 # Uploads of imports left unfinished are destroyed after this many days.
 IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7, minimum=1)
 # Requests per minute per API token (and per Kobo hook); counted in the cache.
