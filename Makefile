@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1 SECURE_COOKIES=0
 TEST_ENV := VIGIL_TESTING=1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service
+.PHONY: help venv run test lint typecheck format messages check-messages bench system-deps demo-code check-deploy matching-service screenshots
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -23,10 +23,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create the virtual environment and install dependencies
 
+# Fonts: DejaVu and Noto carry Georgian (U+10D0...) and the Kazakh and Kyrgyz letters for PDF.
 system-deps: ## install Debian packages the tests need (chromium, gettext, fonts, pango, poppler) when missing
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftotext >/dev/null && ldconfig -p | grep -q libsodium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsodium23 chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
-	  else echo "Install chromium, gettext, fonts-dejavu-core and pango (sudo apt-get install chromium gettext fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)"; exit 1; fi; }
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null && command -v pdftotext >/dev/null && ldconfig -p | grep -q libsodium && fc-list ':charset=10d0 4e9 49b' family | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsodium23 chromium gettext fontconfig fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	  else echo "Install chromium, gettext, fonts and pango (sudo apt-get install chromium gettext fontconfig fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)"; exit 1; fi; }
 
 run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -52,6 +53,9 @@ run-cluster: venv ## production-like: intake pool, two app servers and the worke
 	$(CLUSTER_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
 	$(CLUSTER_ENV) $(BIN)/python manage.py demo_data --force
 	$(CLUSTER_ENV) $(BIN)/python scripts/cluster.py --first-app-port $(PORT) --intake-port 8080
+
+screenshots: venv system-deps ## retake the user guide's screenshots (docs/img/) from the demo data
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 test: venv system-deps ## run the test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

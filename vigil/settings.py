@@ -12,7 +12,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy as _
 
 from vigil.lib.env import ConfigError, env_bool, env_int, env_list, env_str
 
@@ -104,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vigil.accounts.context_processors.navigation",
+                "vigil.lib.languages.switcher",
             ],
         },
     },
@@ -231,7 +231,19 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("uk", _("Ukrainian"))]
+# Each language names itself, as a language switcher shows it to someone who reads only it.
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("ro", "Română"),
+    ("ka", "ქართული"),
+    ("kk", "Қазақша"),
+    ("ky", "Кыргызча"),
+    ("be", "Беларуская"),
+]
+# dd.mm.yyyy and the other local formats where Django has none (kk, be) or another one.
+FORMAT_MODULE_PATH = ["vigil.formats"]
 LOCALE_PATHS = [BASE_DIR / "vigil" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -349,6 +361,8 @@ if TESTING and "AUDIT_CHECKPOINT_DIR" not in os.environ:
 # Lines committed together by the importer (a crash loses at most one chunk).
 IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 500, minimum=1)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Larger files are checked (dry run) by the background worker, not in the request.
+IMPORT_INLINE_CHECK_BYTES = env_int("IMPORT_INLINE_CHECK_BYTES", 1024 * 1024, minimum=0)
 # Uploads of imports left unfinished are destroyed after this many days.
 IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7, minimum=1)
 # Requests per minute per API token (and per Kobo hook); counted in the cache.

@@ -190,6 +190,25 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Non
         record(user, "account.password_change")
 
 
+PROFILE_FIELDS = ("first_name", "last_name", "position")
+
+
+def update_profile(user: User, **values: str) -> None:
+    """Her own name and position, as they are printed in the letters she signs."""
+    changed = sorted(
+        name
+        for name in PROFILE_FIELDS
+        if name in values and getattr(user, name) != values[name].strip()
+    )
+    if not changed:
+        return
+    with transaction.atomic():
+        for name in changed:
+            setattr(user, name, values[name].strip())
+        user.save(update_fields=changed)
+        record(user, "account.profile", fields=",".join(changed))
+
+
 def recover_with_phrase(acting_user: User, membership: Membership, phrase: str) -> bytes:
     """Re-grant the organisation key to the acting coordinator from the phrase."""
     org_private = keys.organisation_private_from_phrase(membership.organisation, phrase)

@@ -16,6 +16,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "key.revoke": frozenset(),
     "key.recover": frozenset(),
     "account.password_change": frozenset(),
+    "account.profile": frozenset({"fields"}),
     "account.2fa_enrol": frozenset(),
     "account.login": frozenset(),
     "account.logout": frozenset(),
@@ -23,6 +24,7 @@ EVENTS: dict[str, frozenset[str]] = {
 }
 
 LABELS = {
+    "account.profile": _("Own profile edited"),
     "organisation.create": _("Organisation created"),
     "member.add": _("Member added"),
     "member.role": _("Member's role changed"),

@@ -102,3 +102,17 @@ class RecoveryForm(forms.Form):
 class StepUpForm(forms.Form):
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
     token = TokenForm.base_fields["token"]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    position = forms.CharField(
+        label=_("Position"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "As printed under your name in letters, e.g. lawyer, head of the legal team. "
+            "Write it in the language you usually write letters in."
+        ),
+    )

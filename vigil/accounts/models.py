@@ -11,6 +11,8 @@ class User(AbstractUser):
 
     must_change_password = models.BooleanField(default=False)
     preferred_language = models.CharField(max_length=8, blank=True)
+    # Her position as it is printed under her name in letters (e.g. "Lawyer").
+    position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -35,6 +37,10 @@ class Organisation(models.Model):
     country = models.CharField(_("country"), max_length=2)
     city = models.CharField(_("city"), max_length=100, blank=True)
     languages = models.JSONField(_("languages"), default=list)
+    # Languages the public report pages offer (codes of settings.LANGUAGES); empty: all.
+    public_languages = models.JSONField(
+        _("languages of the public pages"), default=list, blank=True
+    )
     settings = models.JSONField(_("settings"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

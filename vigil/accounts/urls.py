@@ -10,6 +10,7 @@ urlpatterns = [
     path("2fa/", views.otp_verify, name="otp_verify"),
     path("2fa/setup/", views.otp_setup, name="otp_setup"),
     path("password/", views.password_change, name="password_change"),
+    path("profile/", views.profile, name="profile"),
     path("org/members/", views.member_list, name="member_list"),
     path("org/members/new/", views.member_create, name="member_create"),
     path("org/members/<int:pk>/", views.member_detail, name="member_detail"),

@@ -25,6 +25,7 @@ from vigil.accounts.forms import (
     LoginForm,
     MemberCreateForm,
     PasswordChangeForm,
+    ProfileForm,
     RecoveryForm,
     RoleForm,
     TokenForm,
@@ -170,6 +171,21 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password has been changed."))
         return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@policy.staff_view(Perm.HOME)
+def profile(request: StaffRequest) -> HttpResponse:
+    """Her full name and position, printed under her signature in letters."""
+    user = request.user
+    form = ProfileForm(
+        form_data(request), initial={f: getattr(user, f) for f in ProfileForm.base_fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_profile(user, **form.cleaned_data)
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
 
 
 @policy.staff_view(Perm.HOME)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import User
 from vigil.cases import consent, transitions
 from vigil.cases.models import ConsentPurpose
+from vigil.complaints.models import OversightBody
 from vigil.incidents.models import Person
 from vigil.lib.forms import BoundedDateField
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
@@ -191,33 +191,68 @@ class ConsentLevelForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    body = forms.CharField(
-        label=_("Body"),
+def consent_bodies(organisation_id: int) -> QuerySet[OversightBody]:
+    """The directory a consent to share is chosen from: shared bodies and the
+    organisation's own (oversight bodies and partners), active ones only."""
+    return OversightBody.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id), is_active=True
+    ).order_by("country", "body_type", "slug")
+
+
+class DirectoryBodyField(forms.ModelChoiceField):
+    def __init__(self, organisation_id: int, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Body from the directory"))
+        kwargs.setdefault("empty_label", _("— choose a body —"))
+        super().__init__(
+            queryset=consent_bodies(organisation_id), to_field_name="slug", required=False, **kwargs
+        )
+
+    def label_from_instance(self, obj: OversightBody) -> str:
+        return f"{obj.name} ({obj.country})" if obj.country else obj.name
+
+
+def new_body_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Body not in the list"),
         required=False,
-        max_length=64,
+        max_length=200,
         help_text=_(
-            "Only for sharing the identified case: the body it may go to, "
-            "e.g. ombudsman, prosecutor, police liaison, lawyer."
+            "Its name. A directory entry is created for a coordinator to complete "
+            "(type, country, address)."
         ),
     )
+
+
+class ConsentForm(forms.Form):
+    """One decision. Sharing the identified case names one body of the directory."""
+
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     decision = forms.ChoiceField(
         label=_("Her decision"),
         widget=forms.RadioSelect,
         choices=[(GRANTED, _("She agrees")), (WITHDRAWN, _("She does not agree or withdraws"))],
     )
 
-    def clean_body(self) -> str:
-        # One spelling per body, so a later withdrawal matches the earlier decision.
-        return re.sub(r"\s+", " ", self.cleaned_data.get("body") or "").strip().lower()
+    def __init__(self, *args: Any, organisation_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = DirectoryBodyField(
+            organisation_id,
+            help_text=_("Only for sharing the identified case: the body it may go to."),
+        )
+        self.fields["new_body"] = new_body_field()
+        self.order_fields(["purpose", "body", "new_body", "decision"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        chosen = data.get("body") is not None or bool((data.get("new_body") or "").strip())
         if data.get("purpose") == ConsentPurpose.SHARE_IDENTIFIED:
-            if not data.get("body"):
+            if not chosen:
                 self.add_error("body", _("Name the body she agrees (or not) to share with."))
-        elif data.get("body"):
+            elif data.get("body") is not None and (data.get("new_body") or "").strip():
+                self.add_error(
+                    "new_body", _("Choose a body from the list or name a new one, not both.")
+                )
+        elif chosen:
             self.add_error("body", _("A body is only named for sharing the identified case."))
         return data
 

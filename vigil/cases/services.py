@@ -48,37 +48,49 @@ class ConsentState:
     label: str
     body: str
     latest: Consent | None
+    body_name: str = ""
+    # Every decision for this purpose (and body), newest first; ``latest`` is the first.
+    history: tuple[Consent, ...] = ()
 
     @property
     def granted(self) -> bool:
         return self.latest is not None and self.latest.granted
 
+    @property
+    def earlier(self) -> tuple[Consent, ...]:
+        return self.history[1:]
+
 
 def consent_summary(person: Person) -> list[ConsentState]:
-    """The current decision per purpose (and per body for sharing), in one query.
+    """The current decision per purpose (and per body for sharing), in two queries.
 
-    Same rule as ``cases.consent.current``: the latest row per (purpose, body) wins.
-    Purposes never asked appear with ``latest=None``.
+    Same rule as ``cases.consent.current``: the latest row per (purpose, body) wins;
+    the rows behind it are its history. Purposes never asked appear with ``latest=None``.
     """
-    latest: dict[tuple[str, str], Consent] = {}
-    rows = Consent.objects.filter(person=person).order_by("-recorded_at", "-pk")
-    for row in rows.select_related("recorded_by"):
-        latest.setdefault((row.purpose, row.body), row)
+    from vigil.complaints.models import OversightBody
+
+    rows: dict[tuple[str, str], list[Consent]] = {}
+    found = Consent.objects.filter(person=person).order_by("-recorded_at", "-pk")
+    for row in found.select_related("recorded_by"):
+        rows.setdefault((row.purpose, row.body), []).append(row)
+    slugs = {body for _purpose, body in rows if body}
+    names = {b.slug: b.name for b in OversightBody.objects.filter(slug__in=slugs)}
     states: list[ConsentState] = []
     for purpose in ConsentPurpose:
-        keys = sorted(k for k in latest if k[0] == purpose.value) or [(purpose.value, "")]
-        states.extend(
-            ConsentState(purpose.value, str(purpose.label), key[1], latest.get(key)) for key in keys
-        )
+        keys = sorted(k for k in rows if k[0] == purpose.value) or [(purpose.value, "")]
+        for key in keys:
+            history = tuple(rows.get(key, ()))
+            states.append(
+                ConsentState(
+                    purpose.value,
+                    str(purpose.label),
+                    key[1],
+                    history[0] if history else None,
+                    names.get(key[1], key[1]),
+                    history,
+                )
+            )
     return states
-
-
-def consent_history(person: Person) -> QuerySet[Consent]:
-    return (
-        Consent.objects.filter(person=person)
-        .select_related("recorded_by")
-        .order_by("-recorded_at", "-pk")
-    )
 
 
 def has_recent_override(case: Case, user: User, *, now: datetime.datetime | None = None) -> bool:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
-from vigil.cases import actions, consent, services, transitions, views_conversation
+from vigil.cases import actions, consent, reads, services, transitions, views_conversation
 from vigil.cases.forms import (
     AssessmentForm,
     AssignForm,
@@ -37,13 +37,12 @@ from vigil.cases.forms import (
     TaskForm,
 )
 from vigil.cases.models import Case, CaseStatus, ConsentPurpose, Task
+from vigil.complaints import actions as complaint_actions
 from vigil.complaints.agenda import my_deadlines
-from vigil.incidents.models import Event
 from vigil.intake import conversation
 from vigil.lib.requests import StaffRequest
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
-from vigil.vault import sealing
 from vigil.vault.crypto import CryptoError
 
 
@@ -66,14 +65,6 @@ def _event_pk(request: StaffRequest) -> int:
         return int(request.GET.get("event", ""))
     except ValueError as exc:
         raise Http404 from exc
-
-
-def _event_title(request: StaffRequest, event: Event) -> str:
-    try:
-        key = policy.data_key(request, event)
-        return str(sealing.open_json(key, event.sealed, {}).get("title") or "")
-    except CryptoError:
-        return ""
 
 
 @require_http_methods(GET_POST)
@@ -109,7 +100,7 @@ def open_case(request: StaffRequest) -> HttpResponse:
     )
     context = {
         "event": event,
-        "event_title": _event_title(request, event),
+        "event_title": reads.event_title(request, event),
         "form": form,
         "has_victims": bool(only),
         "existing": existing,
@@ -128,12 +119,6 @@ class TaskRow:
     due_today: bool
 
 
-@dataclass(frozen=True)
-class Sealed:
-    obj: Any
-    text: str
-
-
 def _task_rows(tasks: Any, key: bytes, today: datetime.date) -> list[TaskRow]:
     rows = []
     for task in tasks:
@@ -141,7 +126,7 @@ def _task_rows(tasks: Any, key: bytes, today: datetime.date) -> list[TaskRow]:
         rows.append(
             TaskRow(
                 task=task,
-                title=sealing.open_text(key, task.sealed) if key else "",
+                title=reads.task_title(key, task),
                 overdue=open_ and task.due_date < today,
                 due_today=open_ and task.due_date == today,
             )
@@ -169,7 +154,7 @@ def _closure_answers(case: Case) -> list[tuple[str, bool]]:
 
 def _detail_context(request: StaffRequest, case: Case, key: bytes) -> dict[str, Any]:
     today = timezone.localdate()
-    sealed = sealing.open_json(key, case.sealed, {})
+    sealed = reads.assessment(key, case)
     tasks = case.tasks.select_related("assignee").order_by(
         F("done_at").asc(nulls_first=True), F("due_date").asc(nulls_last=True), "pk"
     )
@@ -189,12 +174,12 @@ def _detail_context(request: StaffRequest, case: Case, key: bytes) -> dict[str, 
         "plan": sealed.get("plan", ""),
         "needs": list(case.needs.all()),
         "history": list(case.history.select_related("by")),
-        "incidents": [(e, _event_title(request, e)) for e in incidents],
+        "incidents": [(e, reads.event_title(request, e)) for e in incidents],
         "assignees": list(case.assignees.order_by("username")),
         "tasks": task_rows,
-        "notes": [Sealed(n, sealing.open_text(key, n.sealed)) for n in notes],
-        "interventions": [Sealed(i, sealing.open_text(key, i.sealed)) for i in interventions],
-        "overrides": [Sealed(o, sealing.open_text(key, o.sealed_reason)) for o in overrides],
+        "notes": reads.texts(key, notes),
+        "interventions": reads.texts(key, interventions),
+        "overrides": reads.texts(key, overrides, "sealed_reason"),
         "consents": services.consent_summary(case.client),
         "next_statuses": next_statuses(case),
         "closable": case.status in transitions.CLOSABLE,
@@ -364,7 +349,7 @@ def assign(request: StaffRequest, pk: int) -> HttpResponse:
 def assessment(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, Perm.CASE_EDIT)
     key = policy.data_key(request, case)
-    sealed = sealing.open_json(key, case.sealed, {})
+    sealed = reads.assessment(key, case)
     initial = {
         "needs": list(case.needs.values_list("pk", flat=True)),
         "needs_notes": sealed.get("needs_notes", ""),
@@ -473,22 +458,25 @@ def consent_page(request: StaffRequest, pk: int) -> HttpResponse:
     case = policy.get_case_for_user(request, pk, perm)
     if request.method == "POST" and "consent_level" in request.POST:
         return _record_level(request, case)
-    form = ConsentForm(form_data(request))
+    form = ConsentForm(form_data(request), organisation_id=case.organisation_id)
     if request.method == "POST" and form.is_valid():
-        consent.record_consent(
-            acting_user(request),
-            case.client,
-            form.cleaned_data["purpose"],
-            form.granted,
-            body=form.cleaned_data["body"],
-        )
+        data = form.cleaned_data
+        if data["purpose"] == ConsentPurpose.SHARE_IDENTIFIED:
+            complaint_actions.record_body_consent(
+                acting_user(request),
+                case.client,
+                form.granted,
+                body=data["body"],
+                new_name=data["new_body"],
+            )
+        else:
+            consent.record_consent(acting_user(request), case.client, data["purpose"], form.granted)
         messages.success(request, _("Her decision has been recorded."))
         return redirect("cases:consent", pk=case.pk)
     context = {
         "case": case,
         "form": form,
         "consents": services.consent_summary(case.client),
-        "history": services.consent_history(case.client),
         "level_form": ConsentLevelForm(initial={"consent_level": consent.level_of(case.client)}),
     }
     return render(request, "cases/consent.html", context)
@@ -538,8 +526,7 @@ def contact(request: StaffRequest, pk: int) -> HttpResponse:
         return redirect("cases:contact", pk=case.pk)
     details = None
     if basis is not None:
-        person_key = policy.data_key(request, case.client)
-        details = sealing.open_json(person_key, case.client.sealed, {})
+        details = reads.contact_details(request, case.client)
         services.reveal_contact(acting_user(request), case, basis=basis)
     context = {
         "case": case,

@@ -14,14 +14,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 
 from vigil import policy
 from vigil.accounts.models import Membership, Organisation, User
 from vigil.audit.log import record
 from vigil.cases import consent
-from vigil.cases.models import Case, ConsentOverride, ConsentPurpose
+from vigil.cases.models import Case, Consent, ConsentOverride, ConsentPurpose
 from vigil.complaints import deadlines, transitions
 from vigil.complaints.models import (
     AWAITING_RESPONSE,
@@ -40,7 +42,7 @@ from vigil.complaints.models import (
     OversightBody,
     Response,
 )
-from vigil.incidents.models import Act, Event
+from vigil.incidents.models import Act, Event, Person
 from vigil.lib.numbering import next_number
 from vigil.policy import Perm
 from vigil.vault import sealing
@@ -96,6 +98,57 @@ def create_local_body(
     return body
 
 
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def find_body_by_name(organisation_id: int, name: str) -> OversightBody | None:
+    """A body this organisation sees (shared or its own) whose slug or name is ``name``."""
+    for body in OversightBody.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id)
+    ).order_by("organisation_id", "pk"):
+        if _same_name(body.slug, name) or any(_same_name(v, name) for v in body.names.values()):
+            return body
+    return None
+
+
+def body_for_consent(acting_user: User, organisation: Organisation, name: str) -> OversightBody:
+    """The directory entry of a body "not in the list": an existing one of that name, or a
+    new local entry flagged for a coordinator to complete (type, country, address)."""
+    name = " ".join(name.split())
+    found = find_body_by_name(organisation.pk, name)
+    if found is not None:
+        return found
+    with transaction.atomic():
+        body = OversightBody.objects.create(
+            organisation=organisation,
+            slug=_unique_slug(organisation, name),
+            names={(get_language() or "en")[:2]: name},
+            body_type=BodyType.OTHER,
+            needs_completion=True,
+        )
+        record(acting_user, "body.create", organisation=organisation, target=body, slug=body.slug)
+    return body
+
+
+def record_body_consent(
+    acting_user: User,
+    person: Person,
+    granted: bool,
+    *,
+    body: OversightBody | None = None,
+    new_name: str = "",
+) -> Consent:
+    """Her decision about sharing the identified case with one body of the directory
+    (``body``) or with one not yet in it (``new_name``: an entry is added for completion)."""
+    with transaction.atomic():
+        if body is None:
+            body = body_for_consent(acting_user, person.organisation, new_name)
+        return consent.record_consent(
+            acting_user, person, ConsentPurpose.SHARE_IDENTIFIED, granted, body=body.slug
+        )
+
+
 def update_local_body(
     acting_user: User, body: OversightBody, *, names: dict[str, str], **fields: Any
 ) -> None:
@@ -106,6 +159,7 @@ def update_local_body(
         for name, value in fields.items():
             if name in BODY_FIELDS:
                 setattr(body, name, value)
+        body.needs_completion = False
         body.save()
         record(acting_user, "body.update", organisation=body.organisation, target=body)
 

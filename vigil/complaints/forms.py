@@ -15,6 +15,7 @@ from vigil.accounts.models import User
 from vigil.cases.forms import OverrideForm as CaseOverrideForm
 from vigil.complaints import letters
 from vigil.complaints.models import (
+    LANGS,
     ActionType,
     BodyType,
     Channel,
@@ -250,13 +251,13 @@ class LetterForm(forms.Form):
 
 
 def _country_choices() -> list[tuple[str, Any]]:
-    return [("", _("International")), *[(c, c) for c in regions.countries()]]
+    return [("", _("International")), *regions.country_choices()]
 
 
 def _region_choices() -> list[tuple[str, Any]]:
     groups: list[tuple[str, Any]] = [("", _("Whole country or international"))]
     for country in regions.countries():
-        groups.append((country, regions.choices(country)))
+        groups.append((regions.country_name(country), regions.choices(country)))
     return groups
 
 
@@ -264,6 +265,11 @@ class BodyForm(forms.Form):
     name_en = forms.CharField(label=_("Name in English"), max_length=300)
     name_ru = forms.CharField(label=_("Name in Russian"), max_length=300, required=False)
     name_uk = forms.CharField(label=_("Name in Ukrainian"), max_length=300, required=False)
+    name_ro = forms.CharField(label=_("Name in Romanian"), max_length=300, required=False)
+    name_ka = forms.CharField(label=_("Name in Georgian"), max_length=300, required=False)
+    name_kk = forms.CharField(label=_("Name in Kazakh"), max_length=300, required=False)
+    name_ky = forms.CharField(label=_("Name in Kyrgyz"), max_length=300, required=False)
+    name_be = forms.CharField(label=_("Name in Belarusian"), max_length=300, required=False)
     body_type = forms.ChoiceField(label=_("Type"), choices=BodyType.choices)
     country = forms.ChoiceField(label=_("Country"), required=False, choices=_country_choices)
     region = forms.ChoiceField(label=_("Region"), required=False, choices=_region_choices)
@@ -300,7 +306,7 @@ class BodyForm(forms.Form):
         return data
 
     def names(self) -> dict[str, str]:
-        return {lang: self.cleaned_data.get(f"name_{lang}", "") for lang in ("en", "ru", "uk")}
+        return {lang: self.cleaned_data.get(f"name_{lang}", "") for lang in LANGS}
 
     def fields_for_model(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -315,9 +321,7 @@ class BodyForm(forms.Form):
     @staticmethod
     def initial_from(body: OversightBody) -> dict[str, Any]:
         return {
-            "name_en": body.names.get("en", ""),
-            "name_ru": body.names.get("ru", ""),
-            "name_uk": body.names.get("uk", ""),
+            **{f"name_{lang}": body.names.get(lang, "") for lang in LANGS},
             "body_type": body.body_type,
             "country": body.country,
             "region": body.region,

@@ -41,6 +41,7 @@ from vigil.complaints import docx_guard, wording
 from vigil.complaints.models import LegalAction, LetterTemplate, pick
 from vigil.incidents import regions
 from vigil.incidents.models import Act, DatePrecision, Event
+from vigil.lib import textlang
 from vigil.vocab.models import Term
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
@@ -80,6 +81,7 @@ class LetterInput:
     incidents: list[IncidentFacts]
     lawyer_name: str
     today: datetime.date
+    lawyer_position: str = ""
 
 
 def _date_text(event: Event, language: str) -> str:
@@ -106,22 +108,42 @@ def term_label(term: Term | None, language: str) -> str:
     return pick(term.labels, term.code, language) if term is not None else ""
 
 
+def in_letter_language(text: str, language: str) -> str:
+    """Free text as it goes into a letter: marked for translation when written in
+    another language than the letter's, never silently mixed in."""
+    text = text.strip()
+    source = textlang.foreign_to(text, language)
+    return f"{wording.translate_marker(source, language)} {text}" if source else text
+
+
 def _where(facts: IncidentFacts, language: str) -> str:
     event = facts.event
     parts = [
         _region_text(event.region, language) if event.region else "",
-        str(facts.sealed.get("city") or ""),
+        in_letter_language(str(facts.sealed.get("city") or ""), language),
         term_label(event.place_type, language),
-        str(facts.sealed.get("place_detail") or ""),
+        in_letter_language(str(facts.sealed.get("place_detail") or ""), language),
     ]
     return ", ".join(p for p in parts if p) or wording.labels(language)["unknown"]
 
 
+# Identifiers are copied as written (a name, a number); descriptions are free text.
+OFFICER_IDENTIFIERS = ("badge", "unit", "plate")
+OFFICER_LABELS = {"badge": "badge", "unit": "unit", "plate": "vehicle"}
+
+
 def _officer_text(kind: Term | None, values: dict[str, Any], language: str) -> str:
-    parts = [term_label(kind, language)]
-    parts += [str(values.get(f) or "") for f in ("agency", "unit", "rank", "name", "badge")]
-    parts.append(str(values.get("description") or ""))
-    return ", ".join(p.strip() for p in parts if p and p.strip())
+    t = wording.labels(language)
+
+    def value(name: str) -> str:
+        return str(values.get(name) or "").strip()
+
+    who = [term_label(kind, language), value("name")]
+    who += [in_letter_language(value(f), language) for f in ("rank", "agency")]
+    parts = [", ".join(p for p in who if p)]
+    parts += [f"{t[OFFICER_LABELS[f]]}: {value(f)}" for f in OFFICER_IDENTIFIERS if value(f)]
+    parts.append(in_letter_language(value("description"), language))
+    return "; ".join(p for p in parts if p)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -148,6 +170,7 @@ def context(data: LetterInput) -> dict[str, Any]:
         "body_email": action.body.email,
         "organisation_name": action.organisation.name,
         "lawyer_name": data.lawyer_name,
+        "lawyer_position": in_letter_language(data.lawyer_position, lang),
         "today": f"{data.today:%d.%m.%Y}",
         "reference": f"{action.case.code}/{action.code}",
         "action_title": wording.action_title(action.action_type, lang),
@@ -159,8 +182,8 @@ def context(data: LetterInput) -> dict[str, Any]:
             {
                 "when": _date_text(f.event, lang),
                 "where": _where(f, lang),
-                "summary": str(f.sealed.get("summary") or "").strip(),
-                "narrative": str(f.sealed.get("narrative") or "").strip(),
+                "summary": in_letter_language(str(f.sealed.get("summary") or ""), lang),
+                "narrative": in_letter_language(str(f.sealed.get("narrative") or ""), lang),
             }
             for f in data.incidents
         ],
@@ -187,6 +210,7 @@ def sample_context(language: str) -> dict[str, Any]:
         "body_email": "body@example.org",
         "organisation_name": "Organisation",
         "lawyer_name": "Lawyer",
+        "lawyer_position": "Position",
         "today": "01.01.2026",
         "reference": "C-00001/L-00001",
         "action_title": wording.action_title("complaint", language),
@@ -224,13 +248,18 @@ def _list_section(doc: Any, heading: str, name: str) -> None:
     doc.add_paragraph("{%p endif %}")
 
 
+# Times New Roman carries Romanian, Kazakh and Kyrgyz letters but not Georgian:
+# Sylfaen does (Windows and Office ship it; LibreOffice substitutes DejaVu).
+DOCX_FONTS = {"ka": "Sylfaen"}
+
+
 def build_default_template(body_type: str, language: str) -> bytes:
     """The shared default template of a body type in a language (python-docx + Jinja tags)."""
     t = wording.labels(language)
     subject, requests = wording.body_wording(body_type, language)
     doc = Document()
     normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
+    normal.font.name = DOCX_FONTS.get(language, "Times New Roman")
     normal.font.size = Pt(12)
     right = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph(f"{t['to']}: {{{{ body_name }}}}").alignment = right
@@ -267,7 +296,10 @@ def build_default_template(body_type: str, language: str) -> bytes:
     doc.add_paragraph("{%p if not identified %}")
     _paragraph(doc, t["pseudonym_note"], italic=True)
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{{ lawyer_name }}, {{ organisation_name }}")
+    doc.add_paragraph(
+        "{{ lawyer_name }}{% if lawyer_position %}, {{ lawyer_position }}{% endif %}, "
+        "{{ organisation_name }}"
+    )
     doc.add_paragraph(f"{t['signature']}: ____________")
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -12,6 +12,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+# Languages of names and labels in the data files (complaints.models.LANGS, kept
+# here so the migrations that call the loader do not import the models).
+LANGS = ("en", "ru", "uk", "ro", "ka", "kk", "ky", "be")
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BODY_FIELDS = ("address", "email", "phone", "website")
 
@@ -44,7 +47,7 @@ def load_grounds(ground_model: Any, path: Path | None = None) -> int:
         values = {
             "kind": row["kind"],
             "country": row.get("country", ""),
-            "labels": {lang: row[lang] for lang in ("en", "ru", "uk") if row.get(lang)},
+            "labels": {lang: row[lang] for lang in LANGS if row.get(lang)},
             "order": order,
         }
         ground_model.objects.update_or_create(code=row["code"], defaults=values)
@@ -66,7 +69,7 @@ def load_holidays(holiday_model: Any, path: Path | None = None, *, replace: bool
                     date__in=list(dates)
                 ).delete()
         for day, row in dates.items():
-            names = {lang: row[lang] for lang in ("en", "ru", "uk") if row.get(lang)}
+            names = {lang: row[lang] for lang in LANGS if row.get(lang)}
             holiday_model.objects.update_or_create(
                 country=country, date=day, defaults={"names": names}
             )

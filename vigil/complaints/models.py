@@ -12,18 +12,28 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.vault.sealing import SealedRecord
 
-LANGS = ("en", "ru", "uk")
+# Languages of letters, body names, legal grounds and holiday names.
+LANGS = ("en", "ru", "uk", "ro", "ka", "kk", "ky", "be")
 
 
 def pick(texts: dict[str, str], fallback: str = "", language: str | None = None) -> str:
-    """The text in ``language`` (default: the active one), else English, else ``fallback``."""
+    """The text in ``language`` (default: the active one), else the English one
+    through the catalogue in that language (shared vocabulary terms are there),
+    else ``fallback``."""
     lang = (language or get_language() or "en")[:2]
-    return texts.get(lang) or texts.get("en") or fallback
+    if texts.get(lang):
+        return texts[lang]
+    english = texts.get("en") or ""
+    if not english:
+        return fallback
+    with translation.override(lang):
+        return translation.pgettext("vocabulary", english)
 
 
 # --- directory ------------------------------------------------------------------------
@@ -75,6 +85,9 @@ class OversightBody(models.Model):
         _("counted in"), max_length=16, choices=PeriodUnit.choices, default=PeriodUnit.CALENDAR
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Added from a consent decision ("body not in the list"): only a name so far, for a
+    # coordinator to complete (type, country, address). Editing the body clears the flag.
+    needs_completion = models.BooleanField(_("to be completed"), default=False)
 
     class Meta:
         ordering = ["country", "body_type", "slug"]
@@ -342,6 +355,11 @@ class LetterLanguage(models.TextChoices):
     RU = "ru", _("Russian")
     UK = "uk", _("Ukrainian")
     EN = "en", _("English")
+    RO = "ro", _("Romanian")
+    KA = "ka", _("Georgian")
+    KK = "kk", _("Kazakh")
+    KY = "ky", _("Kyrgyz")
+    BE = "be", _("Belarusian")
 
 
 class LetterTemplate(models.Model):

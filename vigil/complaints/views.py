@@ -25,7 +25,7 @@ from vigil import policy
 from vigil.accounts.models import User
 from vigil.cases import consent
 from vigil.cases.models import Case
-from vigil.complaints import access, actions, letters, transitions
+from vigil.complaints import access, actions, letters, reads, transitions
 from vigil.complaints import agenda as agenda_mod
 from vigil.complaints.forms import (
     AcknowledgeForm,
@@ -51,8 +51,7 @@ from vigil.incidents.models import Act, Event
 from vigil.lib.requests import StaffRequest
 from vigil.lib.views import GET_POST, acting_membership, acting_user, form_data
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
-from vigil.vault.crypto import CryptoError
+from vigil.vault import downloads
 
 AGENDA_PAGE_SIZE = 50
 
@@ -172,7 +171,7 @@ def action_edit(request: StaffRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a draft can be changed."))
         return _to_action(action)
     key = policy.data_key(request, action.case)
-    sealed = sealing.open_json(key, action.sealed, {})
+    sealed = reads.action_values(key, action)
     grounds = list(action.grounds.all())
     initial = {
         "action_type": action.action_type,
@@ -204,7 +203,7 @@ def _ancestors(action: LegalAction) -> list[LegalAction]:
 def _detail_context(request: StaffRequest, action: LegalAction) -> dict[str, Any]:
     membership = acting_membership(request)
     key = policy.data_key(request, action.case)
-    sealed = sealing.open_json(key, action.sealed, {})
+    sealed = reads.action_values(key, action)
     today = timezone.localdate()
     may_file = access.can(membership, Perm.LEGAL_FILE)
     basis = actions.consent_basis(action) if action.status == ActionStatus.DRAFT else None
@@ -238,8 +237,10 @@ def _detail_context(request: StaffRequest, action: LegalAction) -> dict[str, Any
     }
 
 
-# The language a body reads by default (the lawyer can choose another).
-BODY_LANGUAGE = {"UA": "uk", "": "en"}
+# The language a body reads by default (the lawyer can choose another): the state
+# language where bodies work in it; Russian where they mostly still do (Kazakhstan,
+# Kyrgyzstan, Belarus accept Kazakh, Kyrgyz, Belarusian letters too).
+BODY_LANGUAGE = {"UA": "uk", "MD": "ro", "GE": "ka", "": "en"}
 
 
 def _letter_language(action: LegalAction) -> str:
@@ -384,7 +385,7 @@ def response(request: StaffRequest, pk: int) -> HttpResponse:
         "response": action.response or None,
         "response_on": action.response_on,
         "outcomes": list(action.outcomes.values_list("outcome", flat=True)),
-        "summary": sealing.open_json(key, action.sealed, {}).get("response_summary", ""),
+        "summary": reads.action_values(key, action).get("response_summary", ""),
     }
     form = ResponseForm(form_data(request), initial=initial, submitted_on=action.submitted_on)
     if request.method == "POST" and form.is_valid():
@@ -450,30 +451,20 @@ def close(request: StaffRequest, pk: int) -> HttpResponse:
 # --- letters ------------------------------------------------------------------------------------
 
 
-def _open(request: StaffRequest, record: Any) -> dict[str, Any]:
-    try:
-        return sealing.open_json(policy.data_key(request, record), record.sealed, {})
-    except CryptoError:  # shredded: the letter goes out without those facts
-        return {}
-
-
 def _letter_input(request: StaffRequest, action: LegalAction, language: str) -> letters.LetterInput:
     case = action.case
     acts = list(action.acts.all())
     events = (
         Event.objects.filter(pk__in={a.event_id for a in acts}) if acts else case.incidents.all()
     )
-    incidents = []
-    for event in events.select_related("place_type").order_by("start_date", "number"):
-        key = _event_key(request, event)
-        sealed = sealing.open_json(key, event.sealed, {}) if key else {}
-        perpetrators = [
-            (p.perpetrator_type, sealing.open_json(key, p.sealed, {}) if key else {})
-            for p in event.perpetrators.select_related("perpetrator_type").order_by("pk")
-        ]
-        incidents.append(letters.IncidentFacts(event, sealed, perpetrators))
+    incidents = [
+        reads.incident_facts(request, event)
+        for event in events.select_related("place_type").order_by("start_date", "number")
+    ]
     identified = actions.identity_consented(action)
-    legal_name = str(_open(request, case.client).get("legal_name") or "") if identified else ""
+    legal_name = (
+        str(reads.record_values(request, case.client).get("legal_name") or "") if identified else ""
+    )
     lawyer = action.lawyer or acting_user(request)
     return letters.LetterInput(
         action=action,
@@ -482,15 +473,9 @@ def _letter_input(request: StaffRequest, action: LegalAction, language: str) -> 
         identified=bool(legal_name),
         incidents=incidents,
         lawyer_name=lawyer.get_full_name() or lawyer.get_username(),
+        lawyer_position=lawyer.position,
         today=timezone.localdate(),
     )
-
-
-def _event_key(request: StaffRequest, event: Event) -> bytes | None:
-    try:
-        return policy.data_key(request, event)
-    except CryptoError:
-        return None
 
 
 @require_POST
@@ -566,7 +551,7 @@ def download_letter(request: StaffRequest, pk: int) -> HttpResponseBase:
     key = policy.data_key(request, letter.action.case)
     user = acting_user(request)
     stored = downloads.StoredDownload(
-        chunks=lambda: sealing.open_file(key, letter.stored_name),
+        chunks=lambda: reads.letter_chunks(key, letter),
         sha256=letter.sha256,
         size=letter.size,
         content_type=CONTENT_TYPES[letter.format],

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil import policy
 from vigil.accounts import stepup
 from vigil.accounts.models import User
-from vigil.complaints import access, actions, figures, letters
+from vigil.complaints import access, actions, figures, letters, reads
 from vigil.complaints.forms import BodyForm, LiaisonForm, TemplateUploadForm
 from vigil.complaints.models import (
     BodyType,
@@ -26,12 +26,12 @@ from vigil.complaints.models import (
     LetterLanguage,
     LetterTemplate,
     LiaisonContact,
+    OversightBody,
 )
 from vigil.incidents import regions
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
-from vigil.vault.crypto import CryptoError
+from vigil.vault import downloads
 
 GET_POST = ["GET", "POST"]
 
@@ -53,16 +53,22 @@ def body_list(request: StaffRequest) -> HttpResponse:
     country = request.GET.get("country", "")
     bodies = access.bodies_for(request).order_by("country", "body_type", "slug")
     countries = sorted(set(access.bodies_for(request).values_list("country", flat=True)))
-    if country in countries:
+    if country and country in countries:
         bodies = bodies.filter(Q(country=country) | Q(country=""))
     else:
         country = ""
     holidays = Holiday.objects.filter(date__year=timezone.localdate().year)
     if country:
         holidays = holidays.filter(country=country)
+    # Grouped by country, a heading each; international bodies (no country) last.
+    groups: dict[str, list[OversightBody]] = {}
+    for body in bodies:
+        groups.setdefault(body.country, []).append(body)
+    order = sorted(groups, key=lambda code: (code == "", regions.country_name(code)))
     context = {
         "bodies": bodies,
-        "countries": [c for c in countries if c],
+        "groups": [(code, regions.country_name(code), groups[code]) for code in order],
+        "countries": [(c, regions.country_name(c)) for c in countries if c],
         "country": country,
         "may_manage": access.can(membership, Perm.MANAGE_DIRECTORY),
         "holidays": holidays,
@@ -76,13 +82,6 @@ class LiaisonRow:
     values: dict[str, str]
 
 
-def _liaison_values(request: StaffRequest, liaison: LiaisonContact) -> dict[str, str]:
-    try:
-        return sealing.open_json(policy.data_key(request, liaison), liaison.sealed, {})
-    except CryptoError:
-        return {}
-
-
 @policy.staff_view(Perm.DIRECTORY_VIEW)
 def body_detail(request: StaffRequest, pk: int) -> HttpResponse:
     body = access.get_body(request, pk)
@@ -91,7 +90,7 @@ def body_detail(request: StaffRequest, pk: int) -> HttpResponse:
     context = {
         "body": body,
         "region_name": regions.name(body.region) if body.region else "",
-        "liaisons": [LiaisonRow(x, _liaison_values(request, x)) for x in liaisons],
+        "liaisons": [LiaisonRow(x, reads.liaison_values(request, x)) for x in liaisons],
         "may_manage": access.can(membership, Perm.MANAGE_DIRECTORY),
     }
     return render(request, "complaints/body_detail.html", context)
@@ -161,8 +160,7 @@ def liaison_create(request: StaffRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.MANAGE_DIRECTORY)
 def liaison_edit(request: StaffRequest, pk: int) -> HttpResponse:
     liaison = access.get_liaison_for_coordinator(request, pk)
-    key = policy.data_key(request, liaison)
-    values = sealing.open_json(key, liaison.sealed, {})
+    key, values = reads.liaison_opened(request, liaison)
     initial = {**values, "position": liaison.position, "is_active": liaison.is_active}
     form = LiaisonForm(_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():

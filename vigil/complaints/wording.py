@@ -8,6 +8,7 @@ PDF template takes them from here. Lawyers should review them.
 
 from __future__ import annotations
 
+from vigil.complaints import wording_regional as regional
 from vigil.complaints.models import ActionType, BodyType
 
 LABELS: dict[str, dict[str, str]] = {
@@ -30,6 +31,11 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "около",
         "unknown": "не установлено",
         "year": "г.",
+        "badge": "номер жетона",
+        "unit": "подразделение",
+        "vehicle": "транспортное средство (номер)",
+        "rank": "звание",
+        "agency": "ведомство",
     },
     "uk": {
         "to": "Кому",
@@ -50,6 +56,11 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "близько",
         "unknown": "не встановлено",
         "year": "р.",
+        "badge": "номер жетона",
+        "unit": "підрозділ",
+        "vehicle": "транспортний засіб (номер)",
+        "rank": "звання",
+        "agency": "відомство",
     },
     "en": {
         "to": "To",
@@ -70,8 +81,43 @@ LABELS: dict[str, dict[str, str]] = {
         "about": "about",
         "unknown": "not established",
         "year": "",
+        "badge": "badge number",
+        "unit": "unit",
+        "vehicle": "vehicle (plate)",
+        "rank": "rank",
+        "agency": "agency",
     },
 }
+
+# Free text written in another language than the letter's is marked, not mixed in
+# silently: "[to be translated from Russian] ..." (keys: vigil.lib.textlang results).
+TRANSLATE_FROM: dict[str, dict[str, str]] = {
+    "ru": {
+        "uk": "[требует перевода с украинского языка]",
+        "en": "[требует перевода с английского языка]",
+        "kk": "[требует перевода с казахского языка]",
+        "ky": "[требует перевода с кыргызского языка]",
+    },
+    "uk": {
+        "ru": "[потребує перекладу з російської мови]",
+        "en": "[потребує перекладу з англійської мови]",
+        "kk": "[потребує перекладу з казахської мови]",
+        "ky": "[потребує перекладу з киргизької мови]",
+    },
+    "en": {
+        "ru": "[to be translated from Russian]",
+        "uk": "[to be translated from Ukrainian]",
+        "cyrillic": "[to be translated from Russian or Ukrainian]",
+        "kk": "[to be translated from Kazakh]",
+        "ky": "[to be translated from Kyrgyz]",
+    },
+}
+
+
+def translate_marker(source: str, language: str) -> str:
+    markers = TRANSLATE_FROM.get(language) or TRANSLATE_FROM["en"]
+    return markers.get(source) or TRANSLATE_FROM["en"].get(source, f"[{source}]")
+
 
 ACTION_TITLES: dict[str, dict[str, str]] = {
     ActionType.COMPLAINT: {"ru": "ЖАЛОБА", "uk": "СКАРГА", "en": "COMPLAINT"},
@@ -310,6 +356,23 @@ _OTHER = {
         ],
     ),
 }
+
+# Romanian, Georgian, Kazakh, Kyrgyz and Belarusian (wording_regional.py).
+for _lang, _words in regional.LABELS.items():
+    LABELS[_lang] = _words
+for _type, _titles in regional.ACTION_TITLES.items():
+    ACTION_TITLES[_type].update(_titles)
+for _group, _wording in (
+    ("police", _POLICE),
+    ("prosecutor", _PROSECUTOR),
+    ("ombudsman", _OMBUDSMAN),
+    ("npm", _NPM),
+    ("court", _COURT),
+    ("un", _UN),
+    ("health", _HEALTH),
+    ("other", _OTHER),
+):
+    _wording.update(regional.BODY_WORDING[_group])
 
 BODY_WORDING: dict[str, dict[str, tuple[str, list[str]]]] = {
     BodyType.POLICE_INTERNAL: _POLICE,

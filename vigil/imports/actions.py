@@ -2,11 +2,14 @@
 
 Keys: writing sealed records needs only the organisation's public key, but
 opening the uploaded file and computing blind indexes (names, phones, badges,
-the external identifier) need the organisation key. The server never keeps
-that key at rest, so chunks run where a key is at hand: in a signed-in
-member's requests (the progress page runs one slice of chunks per reload, with
-the key from her session) or in ``manage.py import_records``, which unlocks the
-key from a member's password or the recovery phrase typed at the prompt.
+the external identifier) need the file's data key and the organisation's index
+key. The server never keeps the organisation key at rest. From the browser,
+``queue`` encrypts the two keys the job needs under a fresh random job key:
+the sealed copy is kept on the job row, the job key travels only as the
+argument of the background task (``tasks.run_import``), and the copy is wiped
+when the job finishes, fails, is interrupted or is cancelled. On the command
+line, ``manage.py import_records`` unlocks the key from a member's password or
+the recovery phrase typed at the prompt and runs the same chunks itself.
 Every chunk commits its rows together with the job's cursor, so a killed
 process loses at most the chunk it was writing, and a re-run resumes after the
 last committed line; the external identifier (blind index, unique per
@@ -29,16 +32,25 @@ from django.utils import timezone
 from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
 from vigil.imports import reader
-from vigil.imports.models import ImportJob, ImportMapping, JobStatus
+from vigil.imports.models import ACTIVE, ImportJob, ImportMapping, JobStatus
 from vigil.imports.rows import Checker, Mapping, Problem, Row, Vocabulary
 from vigil.imports.writer import write_rows
-from vigil.vault import sealing
+from vigil.vault import crypto, sealing
+
+JOB_KEYS = 2 * crypto.KEY_BYTES
+# A worker renews its lease after every chunk; one that ran out means it died.
+LEASE_SECONDS = 120
 
 Progress = Callable[[ImportJob], None]
 
 
 def chunk_rows() -> int:
     return int(getattr(settings, "IMPORT_CHUNK_ROWS", 500))
+
+
+def inline_check_bytes() -> int:
+    """Files up to this size are checked in the request; larger ones by the worker."""
+    return int(getattr(settings, "IMPORT_INLINE_CHECK_BYTES", 1024 * 1024))
 
 
 def max_bytes() -> int:
@@ -154,13 +166,30 @@ def check_file(job: ImportJob, data: bytes) -> Report:
 
 
 def dry_run(acting_user: User | None, job: ImportJob, data: bytes) -> Report:
+    """Check every line and store the problems; in the worker, also wipe the job keys."""
     report = check_file(job, data)
     problems = report.problems or []
     with transaction.atomic():
+        if job.checking:
+            current = ImportJob.objects.select_for_update().filter(pk=job.pk)
+            if current.values_list("status", flat=True).first() != JobStatus.RUNNING:
+                return report  # cancelled while the worker was checking
         job.problems = [p.as_dict() for p in problems]
         job.total_rows = report.rows
         job.status = JobStatus.CHECKED
-        job.save(update_fields=["problems", "total_rows", "status"])
+        job.checking = False
+        job.job_secret = None
+        job.claimed_until = None
+        job.save(
+            update_fields=[
+                "problems",
+                "total_rows",
+                "status",
+                "checking",
+                "job_secret",
+                "claimed_until",
+            ]
+        )
         record(
             acting_user,
             "import.dry_run",
@@ -174,25 +203,93 @@ def dry_run(acting_user: User | None, job: ImportJob, data: bytes) -> Report:
 
 
 def start(acting_user: User | None, job: ImportJob) -> None:
+    """The command line runs the import itself: the job is running from now on."""
     with transaction.atomic():
         job.status = JobStatus.RUNNING
         job.save(update_fields=["status"])
         record(acting_user, "import.start", organisation=job.organisation, target=job)
 
 
-def claim(job: ImportJob, seconds: int = 120) -> bool:
-    """Take the job for one request's slice; False when another process holds it."""
+def queue(
+    acting_user: User,
+    job: ImportJob,
+    *,
+    file_key: bytes,
+    index_key: bytes,
+    resume: bool = False,
+    check: bool = False,
+) -> bytes:
+    """Hand the keys to a background job; return the job key (the task's argument).
+
+    The file key and the index key are encrypted under a fresh job key; only
+    that ciphertext stays on the row, and only until the job ends. A resumed
+    job gets a new job key: a task still holding the old one opens nothing.
+    With ``check`` the job is the dry run of a large file, not the import.
+    """
+    job_key = crypto.new_key()
+    with transaction.atomic():
+        job.status = JobStatus.QUEUED
+        job.job_secret = crypto.encrypt(job_key, file_key + index_key)
+        job.queued_at = timezone.now()
+        job.claimed_until = None
+        job.checking = check
+        job.save(update_fields=["status", "job_secret", "queued_at", "claimed_until", "checking"])
+        record(
+            acting_user,
+            "import.resume" if resume else "import.start",
+            organisation=job.organisation,
+            target=job,
+            check=check,
+            **({"after_line": job.done_line} if resume else {}),
+        )
+    return job_key
+
+
+def job_keys(job: ImportJob, job_key: bytes) -> tuple[bytes, bytes]:
+    """(file key, index key) for the worker; CryptoError once the job has ended."""
+    if not job.job_secret:
+        raise crypto.CryptoError("the job's keys were wiped")
+    keys = crypto.decrypt(job_key, bytes(job.job_secret))
+    return keys[: crypto.KEY_BYTES], keys[crypto.KEY_BYTES : JOB_KEYS]
+
+
+def take(job: ImportJob) -> bool:
+    """A worker takes a queued job (or one whose worker died); False when another holds it."""
     now = timezone.now()
     taken = (
-        ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING)
+        ImportJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
         .exclude(claimed_until__gt=now)
-        .update(claimed_until=now + timedelta(seconds=seconds))
+        .update(status=JobStatus.RUNNING, claimed_until=now + timedelta(seconds=LEASE_SECONDS))
     )
+    if taken:
+        job.refresh_from_db()
     return taken == 1
 
 
-def release(job: ImportJob) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(claimed_until=None)
+def renew(job: ImportJob) -> None:
+    """After each chunk: the worker is alive (no audit: a lease, not a decision)."""
+    ImportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        claimed_until=timezone.now() + timedelta(seconds=LEASE_SECONDS)
+    )
+
+
+def interrupt(acting_user: User | None, job: ImportJob) -> None:
+    """The worker hit an error: wipe the job keys, keep the file and the cursor to resume."""
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if current.status not in {JobStatus.QUEUED, JobStatus.RUNNING}:
+            return
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.INTERRUPTED, job_secret=None, claimed_until=None
+        )
+        record(
+            acting_user,
+            "import.interrupt",
+            organisation=job.organisation,
+            target=job,
+            after_line=current.done_line,
+        )
+    job.refresh_from_db()
 
 
 def _commit_chunk(
@@ -202,8 +299,18 @@ def _commit_chunk(
     rows: list[Row],
     rejected: int,
     last_line: int,
-) -> None:
+) -> bool:
+    """Write one chunk with the cursor; False (nothing written) when the job was
+    cancelled or another worker moved the cursor meanwhile."""
     with transaction.atomic():
+        current = (
+            ImportJob.objects.select_for_update()
+            .filter(pk=job.pk)
+            .values_list("status", "done_line")
+            .first()
+        )
+        if current != (JobStatus.RUNNING, job.done_line):
+            return False
         written = write_rows(acting_user, job.organisation, index_key, rows, job)
         ImportJob.objects.filter(pk=job.pk).update(
             done_line=last_line,
@@ -224,6 +331,7 @@ def _commit_chunk(
             rejected=rejected,
         )
     job.refresh_from_db()
+    return True
 
 
 def run(
@@ -237,8 +345,9 @@ def run(
 ) -> bool:
     """Import the rows after ``done_line`` in chunks; True when the file is finished.
 
-    With a budget, stops after the chunk that passes it (a request's slice).
-    Rows with problems are counted as rejected and not written.
+    With a budget, stops after the chunk that passes it. Stops (False) as soon
+    as the job is no longer running (cancelled between chunks). Rows with
+    problems are counted as rejected and not written.
     """
     started = time.monotonic()
     sheet = reader.read(data, job.file_format)
@@ -262,15 +371,17 @@ def run(
         seen += 1
         last = line
         if seen >= size:
-            _commit_chunk(acting_user, job, index_key, rows, rejected, last)
+            if not _commit_chunk(acting_user, job, index_key, rows, rejected, last):
+                return False
             rows, rejected, seen = [], 0, 0
             if progress is not None:
                 progress(job)
             if budget_seconds is not None and time.monotonic() - started > budget_seconds:
                 return False
-    if seen:
-        _commit_chunk(acting_user, job, index_key, rows, rejected, last)
-    finish(acting_user, job)
+    if seen and not _commit_chunk(acting_user, job, index_key, rows, rejected, last):
+        return False
+    if not finish(acting_user, job):
+        return False
     if progress is not None:
         progress(job)
     return True
@@ -280,17 +391,23 @@ def _destroy_file(job: ImportJob) -> None:
     if job.stored_name:
         sealing.delete_file(job.stored_name)
     job.stored_name = ""
+    job.job_secret = None
+    job.claimed_until = None
     job.shred()
 
 
-def finish(acting_user: User | None, job: ImportJob) -> None:
-    """The import is complete: the uploaded file and its key are destroyed."""
+def finish(acting_user: User | None, job: ImportJob) -> bool:
+    """The import is complete: the uploaded file, its key and the job keys are destroyed.
+
+    False when the job was cancelled meanwhile (the cancel destroyed them)."""
     with transaction.atomic():
+        ImportJob.objects.select_for_update().filter(pk=job.pk).first()
         job.refresh_from_db()
+        if job.status != JobStatus.RUNNING:
+            return False
         _destroy_file(job)
         job.status = JobStatus.DONE
         job.finished_at = timezone.now()
-        job.claimed_until = None
         job.save()
         record(
             acting_user,
@@ -301,6 +418,7 @@ def finish(acting_user: User | None, job: ImportJob) -> None:
             skipped=job.skipped,
             rejected=job.rejected,
         )
+    return True
 
 
 def fail(acting_user: User | None, job: ImportJob) -> None:
@@ -313,7 +431,12 @@ def fail(acting_user: User | None, job: ImportJob) -> None:
 
 
 def cancel(acting_user: User, job: ImportJob) -> None:
+    """Also while queued or running: the worker stops before its next chunk."""
     with transaction.atomic():
+        ImportJob.objects.select_for_update().filter(pk=job.pk).first()
+        job.refresh_from_db()
+        if not job.is_active:
+            return
         _destroy_file(job)
         job.status = JobStatus.CANCELLED
         job.finished_at = timezone.now()
@@ -342,7 +465,7 @@ def purge_abandoned(now: Any = None) -> int:
     """Sealed uploads of unfinished imports older than ``IMPORT_KEEP_DAYS`` are destroyed."""
     cutoff = (now or timezone.now()) - timedelta(days=keep_days())
     stale = ImportJob.objects.filter(
-        status__in=[JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.RUNNING],
+        status__in=ACTIVE,
         created_at__lt=cutoff,
     ).select_related("organisation")
     count = 0

@@ -4,7 +4,9 @@ EVENTS: dict[str, frozenset[str]] = {
     "import.upload": frozenset({"format", "size", "api_token"}),
     "import.mapping_save": frozenset({"job", "created", "columns"}),
     "import.dry_run": frozenset({"rows", "good", "problems"}),
-    "import.start": frozenset(),
+    "import.start": frozenset({"check"}),
+    "import.resume": frozenset({"after_line", "check"}),
+    "import.interrupt": frozenset({"after_line"}),
     "import.chunk": frozenset(
         {"last_line", "events", "perpetrators", "cases", "skipped", "rejected"}
     ),

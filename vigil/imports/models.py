@@ -8,6 +8,8 @@ column headers and codes, never cell values.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +48,9 @@ class ImportMapping(models.Model):
 class JobStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Waiting for the column mapping")
     CHECKED = "checked", _("Checked (dry run done)")
+    QUEUED = "queued", _("Waiting for the background worker")
     RUNNING = "running", _("Importing")
+    INTERRUPTED = "interrupted", _("Interrupted")
     DONE = "done", _("Imported")
     CANCELLED = "cancelled", _("Cancelled")
     FAILED = "failed", _("Failed")
@@ -86,8 +90,15 @@ class ImportJob(SealedRecord):
     rejected = models.PositiveIntegerField(default=0)
     # [{"line": 3, "column": "Date", "code": "bad_date"}], from the last dry run.
     problems = models.JSONField(default=list, blank=True)
-    # A running chunk holds this until it commits, so two tabs never run the same chunk.
+    # The worker running the job holds this lease and renews it after every chunk,
+    # so two workers never run the same job; a lease that ran out means a crash.
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # While queued or running: the file key and the index key, encrypted under a
+    # job key that exists only as the task's argument. Wiped when the job ends.
+    job_secret = models.BinaryField(null=True, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # The queued or running background job is a dry run (a large file), not the import.
+    checking = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -108,7 +119,44 @@ class ImportJob(SealedRecord):
 
     @property
     def is_active(self) -> bool:
-        return self.status in {JobStatus.UPLOADED, JobStatus.CHECKED, JobStatus.RUNNING}
+        return self.status in ACTIVE
+
+    @property
+    def is_pending(self) -> bool:
+        """Queued or running: the page reloads itself until it is not."""
+        return self.status in {JobStatus.QUEUED, JobStatus.RUNNING}
+
+    def is_stalled(self, now: datetime) -> bool:
+        """Running, but the worker stopped renewing its lease: it crashed."""
+        return self.status == JobStatus.RUNNING and (
+            self.claimed_until is None or self.claimed_until <= now
+        )
+
+    def is_unclaimed(self, now: datetime, grace: timedelta) -> bool:
+        """Queued for longer than ``grace``: no worker picked it up."""
+        return (
+            self.status == JobStatus.QUEUED
+            and self.queued_at is not None
+            and self.queued_at <= now - grace
+        )
+
+    def can_resume(self, now: datetime, grace: timedelta) -> bool:
+        return (
+            self.status == JobStatus.INTERRUPTED
+            or self.is_stalled(now)
+            or self.is_unclaimed(now, grace)
+        )
+
+
+ACTIVE = frozenset(
+    {
+        JobStatus.UPLOADED,
+        JobStatus.CHECKED,
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+        JobStatus.INTERRUPTED,
+    }
+)
 
 
 class ImportedRecord(models.Model):

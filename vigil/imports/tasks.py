@@ -1,14 +1,21 @@
 """Background work of the import app (django-tasks; the database worker runs it).
 
-The import itself does not run here: it needs the organisation key, which a
-worker never holds (see actions.py and docs/threat-model.md, section 4.6a).
+The worker holds no organisation key: ``run_import`` gets a job key as its
+argument, which opens the file key and the index key sealed on the job row
+by ``actions.queue`` until the job ends (see docs/threat-model.md).
 """
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from vigil.imports import actions
+from vigil.imports import actions, jobs
+
+
+@task()
+def run_import(job_id: int, job_key_hex: str) -> str:
+    """Import a queued spreadsheet after its last committed line."""
+    return jobs.execute(job_id, bytes.fromhex(job_key_hex))
 
 
 @task()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("imports/<int:pk>/mapping/", views.mapping, name="mapping"),
     path("imports/<int:pk>/dry-run/", views.dry_run, name="dry_run"),
     path("imports/<int:pk>/start/", views.start, name="start"),
+    path("imports/<int:pk>/resume/", views.resume, name="resume"),
     path("imports/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("imports/export.<str:file_format>", views.export, name="export"),
 ]

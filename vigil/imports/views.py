@@ -1,13 +1,16 @@
 """Import pages (upload, mapping, dry run, progress) and the records export.
 
-The progress page runs the import: each reload commits a slice of chunks with
-the organisation key of the coordinator's session, then reloads itself with a
-meta refresh (no JavaScript). Closing the page pauses the import; opening it
-again resumes after the last committed line.
+"Import now" queues a background task (``tasks.run_import``) that carries a
+job key opening the keys it needs (``actions.queue``); the progress page only
+shows the job's counters and reloads itself with a meta refresh (no
+JavaScript). An interrupted job, or one whose worker died, is resumed from the
+page by a coordinator whose session holds the organisation key.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil import policy
-from vigil.imports import actions, exporter, reader, reads
+from vigil.imports import actions, exporter, reader, reads, tasks
 from vigil.imports import fields as F
 from vigil.imports.forms import MappingForm, UploadForm
 from vigil.imports.models import ImportJob, JobStatus
@@ -29,7 +32,10 @@ from vigil.incidents import evidence
 from vigil.lib.requests import as_staff
 from vigil.policy import Perm
 
-SLICE_SECONDS = 2.0
+logger = logging.getLogger(__name__)
+
+# A job still queued after this long means no worker is running: the page says so.
+WORKER_GRACE = timedelta(minutes=1)
 DISTINCT_LIMIT = 60
 PROBLEMS_SHOWN = 500
 
@@ -123,7 +129,7 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
             values=form.values(),
         )
         if "check" in request.POST:
-            actions.dry_run(as_staff(request).user, job, data)
+            _check(request, job, data)
             return redirect("imports:job", pk=job.pk)
         messages.success(request, _("Mapping saved."))
         return redirect("imports:mapping", pk=job.pk)
@@ -137,37 +143,48 @@ def _problems(job: ImportJob) -> list[dict[str, Any]]:
     ]
 
 
-def _run_slice(request: HttpRequest, job: ImportJob) -> None:
-    if not actions.claim(job):
-        return
-    try:
-        data = reads.source_bytes(job, _vault(request))
-        actions.run(
-            as_staff(request).user,
-            job,
-            data,
-            policy.index_key(request),
-            budget_seconds=SLICE_SECONDS,
-        )
-    finally:
-        actions.release(job)
-    job.refresh_from_db()
-
-
 @require_GET
 @policy.staff_view(Perm.IMPORT_RECORDS)
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
-    if current.status == JobStatus.RUNNING and current.stored_name:
-        _run_slice(request, current)
+    now = timezone.now()
     context = {
         "job": current,
         "problems": _problems(current),
         "problem_count": len(current.problems),
         "more_problems": max(0, len(current.problems) - PROBLEMS_SHOWN),
-        "now": timezone.now(),
+        "no_worker": current.is_unclaimed(now, WORKER_GRACE),
+        "stalled": current.is_stalled(now),
+        "can_resume": current.can_resume(now, WORKER_GRACE),
+        "now": now,
     }
     return render(request, "imports/job.html", context)
+
+
+def _check(request: HttpRequest, job: ImportJob, data: bytes) -> None:
+    """The dry run: in this request for a small file, in the worker for a large one."""
+    if len(data) > actions.inline_check_bytes():
+        _enqueue(request, job, resume=False, check=True)
+    else:
+        actions.dry_run(as_staff(request).user, job, data)
+
+
+def _enqueue(request: HttpRequest, job: ImportJob, *, resume: bool, check: bool = False) -> None:
+    user = as_staff(request).user
+    job_key = actions.queue(
+        user,
+        job,
+        file_key=policy.data_key(request, job),
+        index_key=policy.index_key(request),
+        resume=resume,
+        check=check,
+    )
+    try:
+        tasks.run_import.enqueue(job.pk, job_key.hex())
+    except Exception:  # the task backend is down: say so on the page, not with a 500
+        logger.exception("could not enqueue import %s", job.pk)
+        actions.interrupt(user, job)
+        messages.error(request, _("The import could not be queued. Try again later."))
 
 
 @require_POST
@@ -177,7 +194,7 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
     if current.status not in {JobStatus.UPLOADED, JobStatus.CHECKED} or current.mapping is None:
         return redirect("imports:job", pk=current.pk)
     data = _sheet(request, current)[0]
-    actions.dry_run(as_staff(request).user, current, data)
+    _check(request, current, data)
     return redirect("imports:job", pk=current.pk)
 
 
@@ -185,8 +202,18 @@ def dry_run(request: HttpRequest, pk: int) -> HttpResponse:
 @policy.staff_view(Perm.IMPORT_RECORDS)
 def start(request: HttpRequest, pk: int) -> HttpResponse:
     current = policy.get_import_job_for_user(request, pk)
-    if current.status == JobStatus.CHECKED:
-        actions.start(as_staff(request).user, current)
+    if current.status == JobStatus.CHECKED and current.stored_name:
+        _enqueue(request, current, resume=False)
+    return redirect("imports:job", pk=current.pk)
+
+
+@require_POST
+@policy.staff_view(Perm.IMPORT_RECORDS)
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue an interrupted job again; it continues after its last committed line."""
+    current = policy.get_import_job_for_user(request, pk)
+    if current.stored_name and current.can_resume(timezone.now(), WORKER_GRACE):
+        _enqueue(request, current, resume=True, check=current.checking)
     return redirect("imports:job", pk=current.pk)
 
 

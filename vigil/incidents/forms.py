@@ -9,14 +9,16 @@ browser does not remember them.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.cases.forms import DirectoryBodyField, new_body_field
 from vigil.cases.models import Consent, ConsentPurpose
+from vigil.complaints.models import OversightBody
 from vigil.incidents import regions
 from vigil.incidents.models import Act, AgeBand, DatePrecision, Person, Sex, SourceChannel
 from vigil.vocab.fields import TermChoiceField, TermMultipleChoiceField
@@ -332,36 +334,93 @@ CONSENT_QUESTIONS: dict[str, Any] = {
 }
 
 
-class ConsentForm(forms.Form):
-    """One checkbox per purpose; the initial values are the latest decisions."""
+NOT_ASKED, GIVEN, REFUSED = "", "given", "refused"
+ANSWERS = [
+    (NOT_ASKED, _("Not asked")),
+    (GIVEN, _("Given")),
+    (REFUSED, _("Refused")),
+]
+# Sharing her identified case is decided per body, with the directory chooser below.
+GENERAL_PURPOSES = [p for p in ConsentPurpose.values if p != ConsentPurpose.SHARE_IDENTIFIED]
 
-    def __init__(self, *args: Any, decisions: Mapping[str, Consent | None], **kwargs: Any) -> None:
+
+class ConsentForm(forms.Form):
+    """One question per purpose (not asked, given, refused); the initial values are the
+    latest decisions. Sharing with a named body: one body of the directory per answer."""
+
+    def __init__(
+        self,
+        *args: Any,
+        decisions: Mapping[str, Consent | None],
+        organisation_id: int,
+        shares: Sequence[tuple[str, Consent]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.decisions = decisions
-        for purpose in ConsentPurpose.values:
+        self.shares = list(shares)
+        for purpose in GENERAL_PURPOSES:
             latest = decisions.get(purpose)
-            self.fields[purpose] = forms.BooleanField(
+            initial = NOT_ASKED if latest is None else GIVEN if latest.granted else REFUSED
+            # Once asked, "not asked" is no longer an answer: a change is a new decision.
+            choices = ANSWERS if latest is None else ANSWERS[1:]
+            self.fields[purpose] = forms.ChoiceField(
                 label=CONSENT_QUESTIONS[purpose],
+                choices=choices,
                 required=False,
-                initial=bool(latest and latest.granted),
+                initial=initial,
+                widget=forms.RadioSelect,
             )
+        self.fields["share_body"] = DirectoryBodyField(
+            organisation_id, label=_("Share her identified case with")
+        )
+        self.fields["share_new_body"] = new_body_field()
+        self.fields["share_decision"] = forms.ChoiceField(
+            label=_("Her answer for this body"),
+            choices=ANSWERS[1:],
+            required=False,
+            widget=forms.RadioSelect,
+        )
 
     def rows(self) -> list[tuple[forms.BoundField, Consent | None]]:
-        return [(self[p], self.decisions.get(p)) for p in ConsentPurpose.values]
+        return [(self[p], self.decisions.get(p)) for p in GENERAL_PURPOSES]
+
+    def share_fields(self) -> list[forms.BoundField]:
+        return [self["share_body"], self["share_new_body"], self["share_decision"]]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        body, new_body = data.get("share_body"), (data.get("share_new_body") or "").strip()
+        if body is not None and new_body:
+            self.add_error(
+                "share_new_body", _("Choose a body from the list or name a new one, not both.")
+            )
+        elif (body is not None or new_body) and not data.get("share_decision"):
+            self.add_error("share_decision", _("Record whether she agrees to share with it."))
+        elif data.get("share_decision") and body is None and not new_body:
+            self.add_error("share_body", _("Name the body she agrees (or not) to share with."))
+        return data
 
     def changes(self) -> dict[str, bool]:
-        """Purposes whose answer differs from the latest decision.
-
-        A box left unticked for a purpose never asked stays "not asked": only a
-        yes, or a change of an earlier answer, is a decision worth recording.
-        """
+        """Purposes whose answer differs from the latest decision ("not asked" records nothing)."""
         changed: dict[str, bool] = {}
-        for purpose in ConsentPurpose.values:
-            wanted = bool(self.cleaned_data.get(purpose))
+        for purpose in GENERAL_PURPOSES:
+            answer = self.cleaned_data.get(purpose) or NOT_ASKED
+            if answer == NOT_ASKED:
+                continue
             latest = self.decisions.get(purpose)
-            if (latest is None and wanted) or (latest is not None and latest.granted != wanted):
+            wanted = answer == GIVEN
+            if latest is None or latest.granted != wanted:
                 changed[purpose] = wanted
         return changed
+
+    def share(self) -> tuple[OversightBody | None, str, bool] | None:
+        """(body, new body name, granted) when a sharing answer was given, else None."""
+        data = self.cleaned_data
+        if not data.get("share_decision"):
+            return None
+        new_body = (data.get("share_new_body") or "").strip()
+        return data.get("share_body"), new_body, data["share_decision"] == GIVEN
 
 
 class SourceForm(forms.Form):

@@ -1,6 +1,9 @@
 """ISO 3166-2 first-level subdivisions of the EECA countries (data/regions.csv).
 
-Static reference data, read once per process; names in en, ru, uk.
+Static reference data, read once per process; names in en, ru, uk, and each
+country's regions in its own state language (data/regions_local.csv: ro for
+Moldova, ka for Georgia, kk for Kazakhstan, ky for Kyrgyzstan, be for Belarus).
+Another language shows the English name.
 """
 
 from __future__ import annotations
@@ -11,8 +14,10 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "regions.csv"
+LOCAL_FILE = Path(__file__).resolve().parent / "data" / "regions_local.csv"
 
 
 @dataclass(frozen=True)
@@ -28,12 +33,21 @@ class Region:
 
 @cache
 def all_regions() -> dict[str, Region]:
+    local: dict[str, dict[str, str]] = {}
+    with LOCAL_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            local.setdefault(row["code"], {})[row["language"]] = row["name"]
     with DATA_FILE.open(encoding="utf-8", newline="") as handle:
         return {
             row["code"]: Region(
                 row["country"],
                 row["code"],
-                {"en": row["name_en"], "ru": row["name_ru"], "uk": row["name_uk"]},
+                {
+                    "en": row["name_en"],
+                    "ru": row["name_ru"],
+                    "uk": row["name_uk"],
+                    **local.get(row["code"], {}),
+                },
             )
             for row in csv.DictReader(handle)
         }
@@ -54,3 +68,29 @@ def name(code: str) -> str:
 
 def countries() -> list[str]:
     return sorted({r.country for r in all_regions().values()})
+
+
+# Country names in Vigil's own catalogue, so they follow the interface language.
+COUNTRY_NAMES = {
+    "AM": _("Armenia"),
+    "AZ": _("Azerbaijan"),
+    "BY": _("Belarus"),
+    "GE": _("Georgia"),
+    "KG": _("Kyrgyzstan"),
+    "KZ": _("Kazakhstan"),
+    "MD": _("Moldova"),
+    "TJ": _("Tajikistan"),
+    "UA": _("Ukraine"),
+    "UZ": _("Uzbekistan"),
+}
+
+
+def country_name(code: str) -> str:
+    """The country's name in the active language; "" (no country) is international."""
+    if not code:
+        return str(_("International"))
+    return str(COUNTRY_NAMES.get(code.upper(), code))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [(code, country_name(code)) for code in countries()]

@@ -17,15 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vigil import policy
 from vigil.accounts.models import Membership
-from vigil.cases.models import ConsentPurpose
-from vigil.incidents import actions, wizard
+from vigil.incidents import actions, reads, wizard
 from vigil.incidents.duplicates import possible_duplicates
 from vigil.incidents.forms import QualifyForm, SourceForm, StartForm
 from vigil.incidents.models import Act, Event, EventStatus, SourceChannel
 from vigil.lib.requests import StaffRequest
 from vigil.matching import hooks as matching_hooks
 from vigil.policy import Perm
-from vigil.vault import crypto, sealing
 
 DRAFTS_SHOWN = 20
 
@@ -63,16 +61,7 @@ def _my_drafts(request: StaffRequest) -> list[tuple[Event, str]]:
         .filter(status=EventStatus.DRAFT, created_by_id=request.user.pk)
         .order_by("-updated_at", "-pk")[:DRAFTS_SHOWN]
     )
-    return [(event, _title(request, event)) for event in drafts]
-
-
-def _title(request: StaffRequest, event: Event) -> str:
-    """The sealed title for a list line; a shredded event has none (not an error here)."""
-    try:
-        key = policy.data_key(request, event)
-    except crypto.CryptoError:
-        return ""
-    return str(sealing.open_json(key, event.sealed, {}).get("title") or "")
+    return [(event, reads.event_title(request, event)) for event in drafts]
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,7 +182,7 @@ def add_source(request: StaffRequest, pk: int) -> HttpResponse:
 def person(request: StaffRequest, pk: int) -> HttpResponse:
     membership = request.membership
     someone = policy.get_person_for_user(request, pk)
-    values = sealing.open_json(policy.data_key(request, someone), someone.sealed, {})
+    values = reads.person_values(request, someone)
     acts = list(
         Act.objects.filter(victim=someone, event__in=policy.events_for(request))
         .select_related("event", "act_type", "status_at_end")
@@ -203,14 +192,16 @@ def person(request: StaffRequest, pk: int) -> HttpResponse:
     titles: dict[int, str] = {}
     for act in acts:
         if act.event_id not in titles:
-            titles[act.event_id] = _title(request, act.event)
+            titles[act.event_id] = reads.event_title(request, act.event)
     latest = wizard.latest_consents([someone]).get(someone.pk, {})
     context = {
         "person": someone,
         "values": values,
         "characteristics": list(someone.characteristics.all()),
         "acts": [(act, titles[act.event_id]) for act in acts],
-        "consents": [(label, latest.get(value)) for value, label in ConsentPurpose.choices],
+        "consents": wizard.consent_rows(
+            latest, wizard.share_consents([someone]).get(someone.pk, [])
+        ),
         "cases": (
             list(policy.cases_for(request).filter(client=someone).order_by("-opened_at"))
             if policy.can(membership, Perm.CASE_VIEW)

@@ -18,12 +18,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil import policy
-from vigil.incidents import evidence
+from vigil.incidents import evidence, reads
 from vigil.incidents.models import Event, EvidenceKind
 from vigil.lib.forms import BoundedDateField
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
+from vigil.vault import downloads
 
 
 class EvidenceForm(forms.Form):
@@ -179,7 +179,7 @@ def download(request: StaffRequest, pk: int, evidence_id: int) -> HttpResponseBa
     user = request.user
     name = evidence.sealed_fields(key, item)["file_name"]
     stored = downloads.StoredDownload(
-        chunks=lambda: sealing.open_file(key, item.stored_name),
+        chunks=lambda: reads.evidence_chunks(key, item),
         sha256=item.sha256,
         size=item.size,
         content_type=item.content_type,

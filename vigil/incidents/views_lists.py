@@ -20,15 +20,13 @@ from django.views.decorators.http import require_http_methods
 
 from vigil import policy
 from vigil.audit.log import record
-from vigil.incidents import filters, regions
+from vigil.incidents import filters, reads, regions
 from vigil.incidents.models import Act, Event, Perpetrator, Person
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import crypto, sealing
-from vigil.vault.keys import VaultLocked
+from vigil.vault import crypto
 
 SEARCH_LIMIT = 50
-DESTROYED = _("(content destroyed)")
 
 # Which blind-index column of which model answers a query of which kind.
 PERSON_KINDS = {"name": "name_bidx", "phone": "phone_bidx"}
@@ -56,17 +54,6 @@ def object_url(name: str, pk: int) -> str:
         return ""
 
 
-def sealed_title(request: StaffRequest, record: Event) -> str | None:
-    """The decrypted title, '' when there is none, None when this session cannot open it."""
-    try:
-        key = policy.data_key(request, record)
-        return str(sealing.open_json(key, record.sealed, {}).get("title", ""))
-    except VaultLocked:
-        return None
-    except crypto.CryptoError:  # shredded (retention) or damaged: say so, do not fail the list
-        return str(DESTROYED)
-
-
 @dataclass
 class IncidentRow:
     event: Event
@@ -80,7 +67,7 @@ class IncidentRow:
 
 def incident_row(request: StaffRequest, event: Event) -> IncidentRow:
     return IncidentRow(
-        event, sealed_title(request, event), object_url("incidents:detail", event.pk)
+        event, reads.sealed_title(request, event), object_url("incidents:detail", event.pk)
     )
 
 
@@ -212,7 +199,7 @@ def blind_search(request: StaffRequest, query: str) -> SearchResults:
             match.reasons.update(("perpetrator", kind) for kind in kinds)
     ordered = sorted(events.values(), key=lambda m: -m.event.number)
     for match in ordered:
-        match.title = sealed_title(request, match.event)
+        match.title = reads.sealed_title(request, match.event)
         match.url = object_url("incidents:detail", match.event.pk)
     return SearchResults(people, ordered)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +27,9 @@ from django.utils.translation import gettext_lazy
 from vigil import policy
 from vigil.cases import consent
 from vigil.cases.models import Consent, ConsentPurpose
-from vigil.incidents import actions, regions
+from vigil.complaints import actions as complaint_actions
+from vigil.complaints.models import OversightBody
+from vigil.incidents import actions, reads, regions
 from vigil.incidents.forms import (
     ActForm,
     BasicsForm,
@@ -44,9 +47,10 @@ from vigil.incidents.models import (
     Person,
     Source,
 )
+from vigil.incidents.reads import PerpetratorRow
+from vigil.lib import langswitch
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import sealing
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -72,6 +76,14 @@ def dispatch(request: StaffRequest, event: Event, key: bytes, step: str) -> Http
     handler = HANDLERS.get(step)
     if handler is None:
         raise Http404
+    language = langswitch.requested(request)
+    if language:
+        # Switching language mid-step: nothing is saved yet, what was typed is kept
+        # (encrypted, key in a cookie) and shown again in the new language.
+        langswitch.keep(request)
+        return langswitch.switch(redirect(request.path), language)
+    if request.method == "GET":
+        setattr(request, TYPED_ATTR, langswitch.take(request))  # read by _posted
     return handler(request, event, key)
 
 
@@ -91,6 +103,7 @@ def _render(
         "total": len(SLUGS),
         "first": index == 0,
         "draft": event.status == EventStatus.DRAFT,
+        "switch_form": langswitch.FORM_ID,
     }
     return render(request, f"incidents/wizard_{step}.html", {**base, **context})
 
@@ -109,8 +122,14 @@ def _stay(request: StaffRequest, event: Event, step: str, message: str) -> HttpR
     return redirect("incidents:wizard", pk=event.pk, step=step)
 
 
+TYPED_ATTR = "typed_before_switch"
+
+
 def _posted(request: StaffRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+    """The submitted values, or on a GET those typed before a language switch."""
+    if request.method == "POST":
+        return request.POST
+    return getattr(request, TYPED_ATTR, None)
 
 
 def _posted_id(request: StaffRequest, name: str) -> int:
@@ -153,7 +172,7 @@ def next_pseudonym(event: Event) -> str:
 
 
 def basics(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
-    values = sealing.open_json(key, event.sealed, {})
+    values = reads.event_values(key, event)
     initial = {
         **values,
         "start_date": event.start_date,
@@ -242,7 +261,7 @@ def perpetrators(request: StaffRequest, event: Event, key: bytes) -> HttpRespons
             return _stay(request, event, "perpetrators", _("Perpetrator removed."))
         if action == "add" or form.has_input():
             if not form.is_valid():
-                context = {"form": form, "rows": _perpetrator_rows(event, key)}
+                context = {"form": form, "rows": reads.perpetrator_rows(event, key)}
                 return _render(request, event, "perpetrators", context)
             actions.add_perpetrator(
                 request.user,
@@ -260,7 +279,7 @@ def perpetrators(request: StaffRequest, event: Event, key: bytes) -> HttpRespons
                 )
         return _move_on(request, event, "perpetrators")
     return _render(
-        request, event, "perpetrators", {"form": form, "rows": _perpetrator_rows(event, key)}
+        request, event, "perpetrators", {"form": form, "rows": reads.perpetrator_rows(event, key)}
     )
 
 
@@ -269,37 +288,6 @@ def _perpetrator_of(event: Event, pk: int) -> Perpetrator:
         return event.perpetrators.select_related("event__organisation").get(pk=pk)
     except Perpetrator.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _perpetrator_rows(event: Event, key: bytes) -> list[PerpetratorRow]:
-    queryset = (
-        event.perpetrators.select_related("perpetrator_type")
-        .prefetch_related(
-            Prefetch(
-                "involvements",
-                queryset=Involvement.objects.select_related(
-                    "act__act_type", "act__victim", "degree"
-                ).order_by("act_id"),
-            )
-        )
-        .order_by("pk")
-    )
-    return [
-        PerpetratorRow(p, sealing.open_json(key, p.sealed, {}), number)
-        for number, p in enumerate(queryset, start=1)
-    ]
-
-
-@dataclass
-class PerpetratorRow:
-    perpetrator: Perpetrator
-    values: dict[str, str]
-    number: int
-
-    @property
-    def label(self) -> str:
-        name = self.values.get("name") or self.values.get("badge")
-        return name or _("Perpetrator %(number)s") % {"number": self.number}
 
 
 # --- step 4: victims --------------------------------------------------------------
@@ -327,8 +315,7 @@ def victims(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
 
 
 def _victim_form(request: StaffRequest, person: Person) -> VictimForm:
-    person_key = policy.data_key(request, person)
-    values = sealing.open_json(person_key, person.sealed, {})
+    person_key, values = reads.person_opened(request, person)
     initial = {
         **values,
         "pseudonym": person.pseudonym,
@@ -353,16 +340,7 @@ def _victim_form(request: StaffRequest, person: Person) -> VictimForm:
 def evidence(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     if request.method == "POST":
         return _move_on(request, event, "evidence")
-    return _render(request, event, "evidence", {"evidence": _evidence_rows(event, key)})
-
-
-def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, str]]]:
-    rows = []
-    for item in event.evidence.order_by("uploaded_at", "pk"):
-        values = sealing.open_json(key, item.sealed, {})
-        shown = {name: str(values.get(name) or "") for name in ("file_name", "description")}
-        rows.append((item, shown))
-    return rows
+    return _render(request, event, "evidence", {"evidence": reads.evidence_rows(event, key)})
 
 
 # --- step 6: consent --------------------------------------------------------------
@@ -371,20 +349,32 @@ def _evidence_rows(event: Event, key: bytes) -> list[tuple[Evidence, dict[str, s
 def consent_step(request: StaffRequest, event: Event, key: bytes) -> HttpResponse:
     people = list(victims_of(request, event, Perm.INCIDENT_EDIT))
     latest = latest_consents(people)
+    shares = share_consents(people)
     pairs = [
         (
             person,
             ConsentForm(
-                _posted(request), decisions=latest.get(person.pk, {}), prefix=f"c{person.pk}"
+                _posted(request),
+                decisions=latest.get(person.pk, {}),
+                shares=shares.get(person.pk, []),
+                organisation_id=event.organisation_id,
+                prefix=f"c{person.pk}",
             ),
         )
         for person in people
     ]
     if request.method == "POST":
         if all(form.is_valid() for _person, form in pairs):
-            for person, form in pairs:
-                for purpose, granted in form.changes().items():
-                    consent.record_consent(request.user, person, purpose, granted)
+            with transaction.atomic():
+                for person, form in pairs:
+                    for purpose, granted in form.changes().items():
+                        consent.record_consent(request.user, person, purpose, granted)
+                    share = form.share()
+                    if share is not None:
+                        body, new_name, granted = share
+                        complaint_actions.record_body_consent(
+                            request.user, person, granted, body=body, new_name=new_name
+                        )
             return _move_on(request, event, "consent")
         return _render(request, event, "consent", {"pairs": pairs})
     return _render(request, event, "consent", {"pairs": pairs})
@@ -399,6 +389,22 @@ def latest_consents(people: list[Person]) -> dict[int, dict[str, Consent]]:
     rows = Consent.objects.filter(person__in=people, body="").order_by("-recorded_at", "-pk")
     for row in rows:
         found.setdefault(row.person_id, {}).setdefault(row.purpose, row)
+    return found
+
+
+def share_consents(people: list[Person]) -> dict[int, list[tuple[str, Consent]]]:
+    """person id -> (body name, latest decision) per body she was asked about, in two queries."""
+    latest: dict[tuple[int, str], Consent] = {}
+    rows = Consent.objects.filter(
+        person__in=people, purpose=ConsentPurpose.SHARE_IDENTIFIED
+    ).exclude(body="")
+    for row in rows.order_by("-recorded_at", "-pk"):
+        latest.setdefault((row.person_id, row.body), row)
+    slugs = {body for _person, body in latest}
+    names = {b.slug: b.name for b in OversightBody.objects.filter(slug__in=slugs)}
+    found: dict[int, list[tuple[str, Consent]]] = {}
+    for (person_id, body), row in sorted(latest.items()):
+        found.setdefault(person_id, []).append((names.get(body, body), row))
     return found
 
 
@@ -454,10 +460,26 @@ class VictimRow:
     person: Person
     values: dict[str, str]
     consents: dict[str, Consent]
+    shares: list[tuple[str, Consent]] = field(default_factory=list)
 
     @property
     def consent_rows(self) -> list[tuple[StrOrPromise, Consent | None]]:
-        return [(label, self.consents.get(value)) for value, label in ConsentPurpose.choices]
+        return consent_rows(self.consents, self.shares)
+
+
+def consent_rows(
+    consents: dict[str, Consent], shares: list[tuple[str, Consent]]
+) -> list[tuple[StrOrPromise, Consent | None]]:
+    """Each purpose once with its latest decision; sharing once per body she was asked about."""
+    rows: list[tuple[StrOrPromise, Consent | None]] = []
+    for value, label in ConsentPurpose.choices:
+        if value != ConsentPurpose.SHARE_IDENTIFIED:
+            rows.append((label, consents.get(value)))
+        elif shares:
+            rows.extend((f"{label} · {name}", row) for name, row in shares)
+        else:
+            rows.append((label, consents.get(value)))
+    return rows
 
 
 @dataclass
@@ -474,7 +496,7 @@ class Record:
 
 def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
     """Everything about an event, opened, in a fixed number of queries."""
-    perpetrator_rows = _perpetrator_rows(event, key)
+    perpetrator_rows = reads.perpetrator_rows(event, key)
     labels = {row.perpetrator.pk: row.label for row in perpetrator_rows}
     act_rows = []
     act_queryset = (
@@ -491,27 +513,26 @@ def load_record(request: StaffRequest, event: Event, key: bytes) -> Record:
         act_rows.append(ActRow(act, involved))
     people = list(victims_of(request, event))
     latest = latest_consents(people)
+    shares = share_consents(people)
     victim_rows = [
         VictimRow(
             person,
-            sealing.open_json(policy.data_key(request, person), person.sealed, {}),
+            reads.person_values(request, person),
             latest.get(person.pk, {}),
+            shares.get(person.pk, []),
         )
         for person in people
     ]
-    sources = [
-        (source, sealing.open_json(key, source.sealed, {}))
-        for source in event.sources.select_related("source_type", "reliability").order_by("pk")
-    ]
+    sources = reads.source_rows(event, key)
     return Record(
         event=event,
-        values=sealing.open_json(key, event.sealed, {}),
+        values=reads.event_values(key, event),
         region_name=regions.name(event.region) if event.region else "",
         acts=act_rows,
         perpetrators=perpetrator_rows,
         victims=victim_rows,
         sources=sources,
-        evidence=_evidence_rows(event, key),
+        evidence=reads.evidence_rows(event, key),
     )
 
 

@@ -50,7 +50,7 @@ class NewSubmission:
 
 # Where an accepted submission came from, in the incident's terms: a partner's
 # program through the API, an outreach worker's phone form (ODK, KoboToolbox).
-SOURCE_OF_CHANNEL = {
+SOURCE_OF_CHANNEL: dict[str, str] = {
     Channel.WEB: SourceChannel.WEB,
     Channel.HOTLINE: SourceChannel.HOTLINE,
     Channel.API: SourceChannel.PARTNER,
@@ -398,6 +398,31 @@ def set_public_profile(
             organisation=organisation,
             target=organisation,
         )
+
+
+def set_public_languages(
+    acting_user: User, organisation: Organisation, languages: list[str]
+) -> list[str]:
+    """The languages the organisation's public report pages offer; all of them when
+    every enabled language is chosen (so a language added later is offered too)."""
+    from vigil.lib import languages as vigil_languages
+
+    enabled = vigil_languages.codes()
+    chosen = [code for code in enabled if code in set(languages)]
+    if not chosen:
+        raise ValueError("a public page offers at least one language")
+    stored = [] if chosen == enabled else chosen
+    with transaction.atomic():
+        organisation.public_languages = stored
+        organisation.save(update_fields=["public_languages"])
+        record(
+            acting_user,
+            "organisation.public_languages",
+            organisation=organisation,
+            target=organisation,
+            languages=chosen,
+        )
+    return chosen
 
 
 # --- files from the reporter ---------------------------------------------------------

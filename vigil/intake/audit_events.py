@@ -15,6 +15,7 @@ EVENTS: dict[str, frozenset[str]] = {
     "attachment.add": frozenset(),
     "attachment.download": frozenset(),
     "organisation.public_profile": frozenset(),
+    "organisation.public_languages": frozenset({"languages"}),
 }
 
 LABELS = {
@@ -28,4 +29,5 @@ LABELS = {
     "attachment.add": _("Reporter's file added"),
     "attachment.download": _("Reporter's file downloaded"),
     "organisation.public_profile": _("Public page changed"),
+    "organisation.public_languages": _("Languages of the public pages changed"),
 }

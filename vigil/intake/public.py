@@ -37,6 +37,7 @@ from vigil.intake.forms import (
     to_draft,
 )
 from vigil.intake.models import Submission
+from vigil.lib import langswitch, languages
 from vigil.vault import cookiebox, sealing
 
 DRAFT = "report_draft"
@@ -54,10 +55,12 @@ def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
     cookiebox.put(request, DRAFT, DRAFT_COOKIE, draft)
 
 
-def _organisation(slug: str) -> Organisation:
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation of a public page; the page speaks one of the languages it offers."""
     organisation = Organisation.objects.filter(slug=slug).select_related("key").first()
     if organisation is None or not hasattr(organisation, "key"):
         raise Http404
+    languages.use_offered(request, organisation)
     return organisation
 
 
@@ -96,7 +99,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(slug)
+    organisation = _organisation(request, slug)
     draft = _draft(request)
     if request.method == "POST":
         if draft.get("org") != slug:
@@ -123,7 +126,7 @@ def _step_form(step: str, organisation: Organisation, data: Any = None, initial:
 
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
-    organisation = _organisation(slug)
+    organisation = _organisation(request, slug)
     if step not in STEP_NAMES:
         raise Http404
     draft = _draft(request)
@@ -131,6 +134,12 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         return redirect("intake:start", slug=slug)
     index = STEP_NAMES.index(step)
     saved = draft["data"].get(step, {})
+    language = langswitch.requested(request)
+    if language:
+        # Switching language mid-step: keep what was typed (valid or not) in the draft.
+        draft["data"][step] = langswitch.typed_values(request) | {"_raw": True}
+        _save_draft(request, draft)
+        return langswitch.switch(redirect("intake:step", slug=slug, step=step), language)
     if request.method == "POST":
         form = _step_form(step, organisation, data=request.POST)
         if form.is_valid():
@@ -162,6 +171,7 @@ def step(request: HttpRequest, slug: str, step: str) -> HttpResponse:
         "step_label": STEPS[index][2],
         "is_first": index == 0,
         "what_choices": choices.WHAT if step == "what" else None,
+        "switch_form": langswitch.FORM_ID,
     }
     return _render(request, "step.html", context)
 
@@ -253,7 +263,7 @@ def _report(data: dict[str, Any]) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(slug)
+    organisation = _organisation(request, slug)
     draft = _draft(request)
     if draft.get("org") != slug:
         return redirect("intake:start", slug=slug)
@@ -293,6 +303,9 @@ def receipt(request: HttpRequest) -> HttpResponse:
     held = cookiebox.get(request, RECEIPT, DRAFT_COOKIE, None)
     if not held:
         return redirect("intake:mailbox_login")
+    organisation = Organisation.objects.filter(slug=held.get("org", "")).first()
+    if organisation is not None:
+        languages.use_offered(request, organisation)
     form = SavedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         cookiebox.drop(request, RECEIPT)
@@ -368,6 +381,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     if opened is None:
         return redirect("intake:mailbox_login")
     submission, thread_key = opened
+    languages.use_offered(request, submission.organisation)
     form = ReplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         actions.add_message(submission, thread_key, form.cleaned_data["body"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,13 +19,14 @@ from vigil import policy
 from vigil.accounts import stepup
 from vigil.audit.log import record
 from vigil.incidents import regions
-from vigil.intake import actions, choices, receipts
+from vigil.intake import actions, choices, reads, receipts
 from vigil.intake.forms import STEPS, ReplyForm, WhenWhereForm, to_draft
 from vigil.intake.models import Channel, RejectReason, SubmissionStatus
 from vigil.intake.public import summary
+from vigil.lib import languages
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.vault import downloads, sealing
+from vigil.vault import downloads
 from vigil.vault.keys import VaultLocked
 
 
@@ -125,7 +127,7 @@ def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] 
     if org_private is None:
         return None
     thread_key = actions.staff_thread_key(org_private, submission)
-    report = sealing.open_json(thread_key, submission.sealed, {})
+    report = reads.report(thread_key, submission)
     return {
         "acts": ", ".join(choices.label_of(choices.WHAT, k) for k in report.get("what", [])),
         "region": regions.name(report["region"]) if report.get("region") else "",
@@ -138,7 +140,7 @@ def _triage_facts(org_private: bytes | None, submission: Any) -> dict[str, str] 
 def _opened(request: StaffRequest, pk: int) -> tuple[Any, bytes, dict[str, Any]]:
     submission = policy.get_submission_for_user(request, pk)
     thread_key = actions.staff_thread_key(policy.org_private_key(request), submission)
-    return submission, thread_key, sealing.open_json(thread_key, submission.sealed, {})
+    return submission, thread_key, reads.report(thread_key, submission)
 
 
 class MergeForm(forms.Form):
@@ -159,19 +161,13 @@ def submission_detail(request: StaffRequest, pk: int) -> HttpResponse:
     submission, thread_key, report = _opened(request, pk)
     if request.method == "POST":
         return _reply(request, submission, thread_key)
-    thread = [
-        {"mine": m.author == "staff", "body": sealing.open_text(thread_key, m.sealed), "m": m}
-        for m in submission.messages.select_related("staff_user")
-    ]
+    thread = reads.thread(thread_key, submission)
     context = {
         "submission": submission,
         "rows": summary(report),
         "urgent": report.get("urgent"),
         "thread": thread,
-        "attachments": [
-            (a, sealing.open_json(thread_key, a.sealed, {}).get("file_name", ""))
-            for a in submission.attachments.all()
-        ],
+        "attachments": [(a, reads.file_name(thread_key, a)) for a in submission.attachments.all()],
         "reply_form": ReplyForm(),
         "merge_form": MergeForm(),
         "reject_form": RejectForm(),
@@ -249,7 +245,7 @@ def reject(request: StaffRequest, pk: int) -> HttpResponse:
 class PublicProfileForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for lang, name in (("en", "English"), ("ru", "Русский"), ("uk", "Українська")):
+        for lang, name in settings.LANGUAGES:
             self.fields[f"intro_{lang}"] = forms.CharField(
                 label=_("Introduction (%(language)s)") % {"language": name},
                 required=False,
@@ -272,7 +268,7 @@ def public_profile(request: StaffRequest) -> HttpResponse:
     organisation = request.membership.organisation
     current = (organisation.settings or {}).get("public", {})
     initial = {"hotline": current.get("hotline", "")}
-    for lang in ("en", "ru", "uk"):
+    for lang in languages.codes():
         initial[f"intro_{lang}"] = current.get("intro", {}).get(lang, "")
         initial[f"hours_{lang}"] = current.get("hours", {}).get(lang, "")
     form = PublicProfileForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -280,8 +276,8 @@ def public_profile(request: StaffRequest) -> HttpResponse:
         data = form.cleaned_data
         profile = {
             "hotline": data["hotline"],
-            "intro": {lang: data[f"intro_{lang}"] for lang in ("en", "ru", "uk")},
-            "hours": {lang: data[f"hours_{lang}"] for lang in ("en", "ru", "uk")},
+            "intro": {lang: data[f"intro_{lang}"] for lang in languages.codes()},
+            "hours": {lang: data[f"hours_{lang}"] for lang in languages.codes()},
         }
         actions.set_public_profile(request.user, organisation, profile)
         stepup.announce(request, "public_page")
@@ -292,6 +288,39 @@ def public_profile(request: StaffRequest) -> HttpResponse:
     )
 
 
+class PublicLanguagesForm(forms.Form):
+    languages = forms.MultipleChoiceField(
+        label=gettext_lazy("Languages of the public report pages"),
+        help_text=gettext_lazy(
+            "A woman who reports to you can read the pages in these languages. "
+            "With every language ticked, a language Vigil adds later is offered too."
+        ),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("Offer at least one language.")},
+    )
+
+
+@policy.staff_view(Perm.PUBLIC_PROFILE)
+@stepup.required()
+def public_languages(request: StaffRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    form = PublicLanguagesForm(
+        request.POST if request.method == "POST" else None,
+        initial={"languages": languages.offered(organisation)},
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = actions.set_public_languages(
+            request.user, organisation, form.cleaned_data["languages"]
+        )
+        stepup.announce(request, "public_page", ", ".join(chosen))
+        messages.success(request, _("The languages of the public pages are updated."))
+        return redirect("intake:public_languages")
+    return render(
+        request, "intake/public_languages.html", {"form": form, "organisation": organisation}
+    )
+
+
 @require_GET
 @policy.staff_view(Perm.TRIAGE)
 def attachment(request: StaffRequest, pk: int, attachment_id: int) -> HttpResponseBase:
@@ -299,9 +328,9 @@ def attachment(request: StaffRequest, pk: int, attachment_id: int) -> HttpRespon
     item = submission.attachments.filter(pk=attachment_id).first()
     if item is None:
         raise Http404
-    name = sealing.open_json(thread_key, item.sealed, {}).get("file_name") or f"{item.pk}"
+    name = reads.file_name(thread_key, item) or f"{item.pk}"
     stored = downloads.StoredDownload(
-        chunks=lambda: sealing.open_file(thread_key, item.stored_name),
+        chunks=lambda: reads.attachment_chunks(thread_key, item),
         sha256=item.sha256,
         size=item.size,
         content_type=item.content_type,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/<int:pk>/merge/", staff.merge, name="merge"),
     path("inbox/<int:pk>/reject/", staff.reject, name="reject"),
     path("org/public-page/", staff.public_profile, name="public_profile"),
+    path("org/public-languages/", staff.public_languages, name="public_languages"),
     path("report/<slug:slug>/", public.start, name="start"),
     path("report/<slug:slug>/review/", public.review, name="review"),
     path("report/<slug:slug>/<slug:step>/", public.step, name="step"),

@@ -8,6 +8,7 @@ localise decimals ("37,5") inside SVG attributes.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -18,6 +19,14 @@ ROW = 44  # px per bar in a horizontal chart
 BAR = 14
 PLOT = 160  # px of column height in a trend chart
 MAX_PCT = 80.0  # leave room for the value printed after the longest bar
+# A label longer than this wraps onto more lines (never cut at the chart's edge): it
+# fits a phone's width in the dashboard and an A4 column in the PDF report.
+LABEL_CHARS = 56
+LINE = 13  # px per extra line of a wrapped label
+
+
+def label_lines(label: str, width: int = LABEL_CHARS) -> list[str]:
+    return textwrap.wrap(label, width, break_on_hyphens=False) or [label]
 
 
 def _pct(value: float) -> str:
@@ -37,6 +46,8 @@ class Bar:
     y_label: int
     y_bar: int
     y_text: int
+    # The label wrapped: (line, y) for each line; y_label is the first line's y.
+    lines: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,9 +60,11 @@ def bar_chart(table: SafeTable) -> BarChart:
     series = table.series()
     top = max((v for _h, v in series if v is not None), default=0)
     bars = []
-    for i, (heading, value) in enumerate(series):
-        y = i * ROW
+    y = 0
+    for heading, value in series:
         width = MAX_PCT * value / top if value and top else 0.0
+        wrapped = label_lines(heading.label)
+        extra = (len(wrapped) - 1) * LINE
         bars.append(
             Bar(
                 heading.label,
@@ -59,11 +72,13 @@ def bar_chart(table: SafeTable) -> BarChart:
                 value is None,
                 _pct(width),
                 y + 15,
-                y + 21,
-                y + 33,
+                y + 21 + extra,
+                y + 33 + extra,
+                tuple((line, y + 15 + n * LINE) for n, line in enumerate(wrapped)),
             )
         )
-    return BarChart(bars, max(len(bars) * ROW, ROW))
+        y += ROW + extra
+    return BarChart(bars, max(y, ROW))
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ streamed. Hidden values (disclosure control) are written as ``HIDDEN``.
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 HIDDEN = "x"
@@ -47,11 +49,16 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
         yield writer.writerow([cell_value(v) for v in row]).encode()
 
 
+def sheet_name(title: str) -> str:
+    """A sheet name a spreadsheet accepts: 31 characters, none of []:*?/\\."""
+    return re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "1"
+
+
 def xlsx_file(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
     *,
-    title: str = "Table",
+    title: str = "",
     notes: Sequence[Sequence[Any]] = (),
 ) -> IO[bytes]:
     """Write a workbook (the table, then a sheet of method notes) to a temporary file.
@@ -59,12 +66,12 @@ def xlsx_file(
     The caller streams and closes it; the file has no name on disk to leak.
     """
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Table")
+    sheet = workbook.create_sheet(title=sheet_name(title or str(_("Table"))))
     sheet.append([cell_value(v) for v in header])
     for row in rows:
         sheet.append([cell_value(v) for v in row])
     if notes:
-        about = workbook.create_sheet(title="About")
+        about = workbook.create_sheet(title=sheet_name(str(_("About these figures"))))
         for line in notes:
             about.append([cell_value(v) for v in line])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after streaming

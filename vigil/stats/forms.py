@@ -55,7 +55,7 @@ class MonthField(forms.CharField):
 def _region_choices(countries: list[str]) -> list[tuple[str, Any]]:
     grouped: list[tuple[str, Any]] = [("", _("All regions"))]
     for country in countries:
-        grouped.append((country, regions.choices(country)))
+        grouped.append((regions.country_name(country), regions.choices(country)))
     return grouped
 
 
@@ -96,7 +96,7 @@ class StatsFilterForm(forms.Form):
         known = regions.countries()
         shown = [c for c in known if countries is None or c in countries]
         country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = [("", _("All countries"))] + [(c, c) for c in shown]
+        country.choices = [("", _("All countries"))] + [(c, regions.country_name(c)) for c in shown]
         cast(forms.ChoiceField, self.fields["region"]).choices = _region_choices(shown)
         terms = {
             "act_type": (_("Act type (any level)"), "act_type"),
@@ -257,7 +257,7 @@ class ReportForm(forms.Form):
             network.choices = [(n.pk, n.name) for n in networks]
         shown = [c for c in regions.countries() if countries is None or c in countries]
         country = cast(forms.ChoiceField, self.fields["country"])
-        country.choices = [("", _("All countries"))] + [(c, c) for c in shown]
+        country.choices = [("", _("All countries"))] + [(c, regions.country_name(c)) for c in shown]
         self.fields["language"].initial = (get_language() or "en")[:2]
 
     def clean(self) -> dict[str, Any]:

@@ -445,7 +445,8 @@ def chart_png(item: Block) -> bytes:
     else:
         label_font, value_font = _font(13 * SCALE), _font(12 * SCALE)
         for b in chart.bars:
-            draw.text((0, b.y_label * SCALE), b.label, (17, 17, 17), label_font, anchor="ls")
+            for line, y in b.lines or ((b.label, b.y_label),):
+                draw.text((0, y * SCALE), line, (17, 17, 17), label_font, anchor="ls")
             width = x("4") if b.hidden else x(b.width)
             box = (0, b.y_bar * SCALE, width, (b.y_bar + charts.BAR) * SCALE)
             if b.hidden:

@@ -10,7 +10,9 @@ Labels that come from data (act types, regions, outcomes) are translated by
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "ru", "uk")
+from vigil.stats import report_wording_regional as regional
+
+LANGUAGES = ("en", "ru", "uk", "ro", "ka", "kk", "ky", "be")
 
 WORDS: dict[str, dict[str, str]] = {
     "en": {
@@ -325,6 +327,9 @@ WORDS: dict[str, dict[str, str]] = {
         ),
     },
 }
+
+
+WORDS.update(regional.WORDS)  # Romanian, Georgian, Kazakh, Kyrgyz, Belarusian
 
 
 def words(language: str) -> dict[str, str]:

@@ -8,7 +8,7 @@ from data/terms.csv; an organisation may add local terms (organisation set).
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -88,5 +88,8 @@ class Term(models.Model):
 
 
 def _pick(texts: dict[str, str], fallback: str) -> str:
+    """The stored text in the active language, else the English one through the
+    catalogue (the shared vocabulary is listed in ``catalogue.py``), else ``fallback``."""
     language = (get_language() or "en")[:2]
-    return texts.get(language) or texts.get("en") or fallback
+    english = texts.get("en") or ""
+    return texts.get(language) or (pgettext("vocabulary", english) if english else "") or fallback

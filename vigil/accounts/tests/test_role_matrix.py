@@ -9,6 +9,13 @@ from vigil.tests_matrix import COLUMNS, Row, run_matrix
 ROWS: list[Row] = [
     ("GET", "/", "302 200 200 200 200 200 200 200 200 200"),
     ("GET", "/accounts/password/", "302 200 200 200 200 200 200 200 200 200"),
+    ("GET", "/accounts/profile/", "302 200 200 200 200 200 200 200 200 200"),
+    (
+        "POST",
+        "/accounts/profile/",
+        "302 302 302 302 302 302 302 302 302 302",
+        {"first_name": "Olena", "last_name": "Koval", "position": "Lawyer"},
+    ),
     ("GET", "/accounts/org/members/", "302 200 403 403 403 403 403 403 403 200"),
     ("GET", "/accounts/org/members/new/", "302 200 403 403 403 403 403 403 403 200"),
     # A valid form: the account is made and its temporary password shown once.

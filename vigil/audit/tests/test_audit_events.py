@@ -162,7 +162,11 @@ def _wizard(client: Client) -> Event:
     }
     assert client.post(f"{base}/victims/", victims).status_code == 302
     assert client.post(f"{base}/evidence/", {"nav": "next"}).status_code == 302
-    consent = {f"c{victim.pk}-statistics": "on", f"c{victim.pk}-follow_up": "on", "nav": "next"}
+    consent = {
+        f"c{victim.pk}-statistics": "given",
+        f"c{victim.pk}-follow_up": "given",
+        "nav": "next",
+    }
     assert client.post(f"{base}/consent/", consent).status_code == 302
     assert client.post(f"{base}/review/", {"action": "finish"}).status_code == 302
     return event

@@ -10,6 +10,7 @@ from vigil.audit.models import AuditEvent
 from vigil.cases import consent, services
 from vigil.cases.models import Consent, ConsentOverride, ConsentPurpose
 from vigil.cases.tests.test_case_views import Made, make_case
+from vigil.complaints.models import OversightBody
 from vigil.conftest import World
 from vigil.vault import sealing
 
@@ -23,10 +24,17 @@ def contact_url(made: Made) -> str:
     return f"/cases/{made.case.pk}/contact/"
 
 
-def decide(client, made: Made, purpose: str, granted: bool, body: str = "") -> None:
+def decide(
+    client, made: Made, purpose: str, granted: bool, body: str = "", new_body: str = ""
+) -> None:
     response = client.post(
         f"/cases/{made.case.pk}/consent/",
-        {"purpose": purpose, "body": body, "decision": "granted" if granted else "withdrawn"},
+        {
+            "purpose": purpose,
+            "body": body,
+            "new_body": new_body,
+            "decision": "granted" if granted else "withdrawn",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
 
@@ -82,9 +90,13 @@ def test_it_refuses_again_after_withdrawal_and_keeps_every_decision(
     first.refresh_from_db()
     assert first.granted is True  # the earlier decision is untouched
 
-    history = client.get(f"/cases/{made.case.pk}/consent/").content.decode()
-    assert history.count("Follow-up contact") >= 3  # select option, summary, two history rows
-    assert "Withdrawn or refused" in history and "Granted" in history
+    page = client.get(f"/cases/{made.case.pk}/consent/").content.decode()
+    summary = page[page.index('id="current-h"') : page.index('id="level-h"')]
+    # Once in the panel, with the latest decision and the earlier one behind it.
+    assert summary.count("Follow-up contact") == 1
+    row = summary[summary.index("Follow-up contact") :].split("</tr>")[0]
+    assert row.index("Does not agree") < row.index("<details")
+    assert "<summary>1 earlier decision</summary>" in row and "Agrees" in row
 
 
 def test_it_lets_a_coordinator_override_with_a_reason(world: World, signed_in) -> None:
@@ -165,28 +177,75 @@ def test_it_hides_another_organisations_contact_details(world: World, signed_in)
     assert not ConsentOverride.objects.exists()
 
 
-def test_it_records_sharing_consent_per_named_body(world: World, signed_in) -> None:
+def test_it_records_sharing_consent_per_body_of_the_directory(world: World, signed_in) -> None:
     made = make_case(world)
     client = signed_in("lawyer")
     url = f"/cases/{made.case.pk}/consent/"
+    page = client.get(url).content.decode()
+    assert 'value="ua-ombudsman"' in page and "Body not in the list" in page
     response = client.post(
         url, {"purpose": ConsentPurpose.SHARE_IDENTIFIED, "body": "", "decision": "granted"}
     )
     assert response.status_code == 200
     assert 'id="id_body-error"' in response.content.decode()
     response = client.post(
-        url, {"purpose": ConsentPurpose.STATISTICS, "body": "ombudsman", "decision": "granted"}
+        url, {"purpose": ConsentPurpose.STATISTICS, "body": "ua-ombudsman", "decision": "granted"}
+    )
+    assert 'id="id_body-error"' in response.content.decode()
+    response = client.post(
+        url, {"purpose": "share_identified", "body": "no-such-body", "decision": "granted"}
     )
     assert 'id="id_body-error"' in response.content.decode()
     assert not Consent.objects.exists()
 
-    decide(client, made, ConsentPurpose.SHARE_IDENTIFIED, True, body="  Ombudsman ")
-    decide(client, made, ConsentPurpose.SHARE_IDENTIFIED, False, body="prosecutor")
-    assert consent.has(made.client, ConsentPurpose.SHARE_IDENTIFIED, "ombudsman")
-    assert not consent.has(made.client, ConsentPurpose.SHARE_IDENTIFIED, "prosecutor")
+    decide(client, made, ConsentPurpose.SHARE_IDENTIFIED, True, body="ua-ombudsman")
+    decide(client, made, ConsentPurpose.SHARE_IDENTIFIED, False, body="ua-kyiv-prosecutor")
+    # A body not in the list: one directory entry, flagged for a coordinator, reused by name.
+    decide(client, made, ConsentPurpose.SHARE_IDENTIFIED, True, new_body="Legal Aid Centre Podil")
+    decide(
+        client, made, ConsentPurpose.SHARE_IDENTIFIED, False, new_body=" legal aid centre  podil"
+    )
+    added = OversightBody.objects.get(needs_completion=True)
+    assert added.organisation_id == made.case.organisation_id and added.body_type == "other"
+    assert consent.has(made.client, ConsentPurpose.SHARE_IDENTIFIED, "ua-ombudsman")
+    assert not consent.has(made.client, ConsentPurpose.SHARE_IDENTIFIED, "ua-kyiv-prosecutor")
+    assert not consent.has(made.client, ConsentPurpose.SHARE_IDENTIFIED, added.slug)
     page = client.get(f"/cases/{made.case.pk}/").content.decode()
-    assert "· ombudsman" in page and "· prosecutor" in page
-    assert AuditEvent.objects.filter(action="consent.record").count() == 2
+    assert "Ombudsman of Ukraine" in page and "Prosecutor&#x27;s office of Kyiv" in page
+    assert page.count("Legal Aid Centre Podil") == 1
+    assert AuditEvent.objects.filter(action="consent.record").count() == 4
+    directory = signed_in("coordinator").get("/complaints/bodies/").content.decode()
+    assert "Legal Aid Centre Podil" in directory and "to be completed" in directory
+
+
+def test_free_text_consent_bodies_are_moved_onto_the_directory(world: World) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("vigil.cases.migrations.0005_consent_bodies_from_directory")
+    made = make_case(world)
+    user = world["caseworker"].user
+    for body in (
+        "State Bureau of Investigation (investigates crimes by police officers)",
+        "ombudsman",
+        "ua-sbi",
+        "police liaison",
+        "police liaison",
+    ):
+        Consent.objects.create(
+            organisation=made.case.organisation,
+            person=made.client,
+            purpose=ConsentPurpose.SHARE_IDENTIFIED,
+            body=body,
+            granted=True,
+            recorded_by=user,
+        )
+    migration.forwards(apps, None)
+    bodies = list(Consent.objects.order_by("pk").values_list("body", flat=True))
+    liaison = OversightBody.objects.get(needs_completion=True)
+    assert liaison.names == {"en": "police liaison"}
+    assert bodies == ["ua-sbi", "ua-ombudsman", "ua-sbi", liaison.slug, liaison.slug]
 
 
 def test_it_never_overwrites_a_consent_row(world: World, signed_in) -> None:
@@ -208,8 +267,8 @@ def test_it_summarises_the_same_decision_as_consent_current(world: World) -> Non
         (ConsentPurpose.FOLLOW_UP, True, ""),
         (ConsentPurpose.ALERT, False, ""),
         (ConsentPurpose.FOLLOW_UP, False, ""),
-        (ConsentPurpose.SHARE_IDENTIFIED, True, "ombudsman"),
-        (ConsentPurpose.SHARE_IDENTIFIED, False, "prosecutor"),
+        (ConsentPurpose.SHARE_IDENTIFIED, True, "ua-ombudsman"),
+        (ConsentPurpose.SHARE_IDENTIFIED, False, "ua-kyiv-prosecutor"),
         (ConsentPurpose.ALERT, True, ""),
     ]
     for purpose, granted, body in decisions:

@@ -86,7 +86,7 @@ def make_case(
             new.key,
             crypto.new_key(),
             perpetrator_type=term(perpetrator),
-            sealed={"unit": "отдел полиции метрополитена", "badge": "0412"},
+            sealed={"unit": "отдел полиции метрополитена", "badge": "0412", "plate": "AA 1234 KB"},
             acts=rows,
         )
     incident_actions.finish_event(user, new.event)

@@ -3,6 +3,8 @@ liaison contacts whose personal details are sealed."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from vigil.audit.models import AuditEvent
 from vigil.complaints import actions
 from vigil.complaints.models import (
@@ -35,6 +37,21 @@ def test_everyone_on_the_case_team_reads_the_directory(world: World, signed_in) 
     assert "Internal security department of the Police Department of Almaty" in text
     assert "Ombudsman of Ukraine" not in text  # filtered to Kazakhstan (and international)
     assert "CEDAW Committee" in text
+
+
+def test_all_countries_lists_every_body_under_its_country_heading(world: World, signed_in) -> None:
+    text = signed_in("caseworker").get("/complaints/bodies/").content.decode()
+    headings = [text.index(f'<h2 id="country-{code}">') for code in ("KZ", "UA", "intl")]
+    assert headings == sorted(headings)  # by country name, international last
+    kz, ua, intl = (text[start:] for start in headings)
+    assert "Kazakhstan" in kz[:80] and "Ukraine" in ua[:80]
+    assert kz.index("Prosecutor&#x27;s office of Almaty") < kz.index('id="country-UA"')
+    assert ua.index("Ombudsman of Ukraine") < ua.index('id="country-intl"')
+    assert "CEDAW Committee" in intl
+    client = signed_in("caseworker")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    text = client.get("/complaints/bodies/").content.decode()
+    assert "Казахстан" in text and "Украина" in text and ">UA<" not in text
 
 
 def test_a_coordinator_adds_and_edits_her_own_body(world: World, signed_in) -> None:

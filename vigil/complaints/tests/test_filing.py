@@ -159,3 +159,27 @@ def test_the_action_function_refuses_too(world: World) -> None:
         )
     action.refresh_from_db()
     assert action.status == ActionStatus.DRAFT
+
+
+def test_consent_chosen_on_the_case_for_that_body_is_what_filing_checks(
+    world: World, signed_in
+) -> None:
+    """One consent per body of the directory: the case page's chooser, the wizard's and
+    the filing check all speak of the same body."""
+    made = make_case(world)
+    action = make_action(world, made)  # to the Kyiv internal security office
+    caseworker = signed_in("caseworker")
+    consent_url = f"/cases/{made.case.pk}/consent/"
+    decision = {"purpose": "share_identified", "decision": "granted"}
+    # Consent for another body of the directory does not let it be filed here.
+    caseworker.post(consent_url, {**decision, "body": "ua-ombudsman"})
+    file_post(signed_in("lawyer"), action)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DRAFT
+    # Consent for this body, chosen from the same directory, does.
+    assert caseworker.post(consent_url, {**decision, "body": action.body.slug}).status_code == 302
+    page = caseworker.get(f"/complaints/actions/{action.pk}/").content.decode()
+    assert "Not filed" not in page
+    file_post(signed_in("lawyer"), action, days_ago(1))
+    action.refresh_from_db()
+    assert action.status == ActionStatus.SUBMITTED

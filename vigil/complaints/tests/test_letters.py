@@ -16,8 +16,9 @@ from docx import Document
 
 from vigil.audit.models import AuditEvent
 from vigil.complaints import letters
-from vigil.complaints.models import GeneratedLetter, LetterTemplate
+from vigil.complaints.models import GeneratedLetter, LetterTemplate, OversightBody
 from vigil.complaints.tests.helpers import (
+    KYIV_INTERNAL,
     LEGAL_NAME,
     PLACE,
     SUMMARY,
@@ -185,7 +186,7 @@ def upload(client, content: bytes, body_type: str = "police_internal", language:
 
 
 def test_shared_default_templates_exist_for_every_body_type_and_language(db: None) -> None:
-    assert LetterTemplate.objects.filter(organisation__isnull=True).count() == 11 * 3
+    assert LetterTemplate.objects.filter(organisation__isnull=True).count() == 11 * 8
 
 
 def test_a_coordinator_uploads_a_template_that_new_letters_use(world: World, signed_in) -> None:
@@ -250,3 +251,54 @@ def test_an_action_about_no_act_in_particular_lists_every_act_of_the_case(
     text = docx_text(download(client, letter))
     assert "Досмотр или обыск без оснований" in text and "Угрозы отобрать детей" in text
     assert "Правовые основания" not in text  # no grounds chosen: the section is left out
+
+
+ADDRESS = "вул. Богомольця, 10, Київ, 01601"
+POSITION = "Юристка громадської організації"
+
+
+def pdf_text(pdf: bytes) -> str:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by `make system-deps`"
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own file on stdin
+        [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_a_letter_a_lawyer_would_sign(world: World, signed_in) -> None:
+    """Her full name and position from her profile, the body's address from the
+    directory, labelled officer identifiers, and free text in another language
+    marked for translation (DOCX and PDF read back)."""
+    OversightBody.objects.filter(slug=KYIV_INTERNAL).update(address=ADDRESS)
+    made = make_case(world)
+    action = make_action(world, made)
+    client = signed_in("lawyer")
+    profile = {"first_name": "Олена", "last_name": "Шевчук", "position": POSITION}
+    assert client.post("/accounts/profile/", profile).status_code == 302
+    assert POSITION in client.get("/accounts/profile/").content.decode()
+
+    docx, pdf = generate(client, action, "uk", formats=("docx", "pdf"))
+    for text in (docx_text(download(client, docx)), pdf_text(download(client, pdf))):
+        flat = " ".join(text.split())
+        assert ADDRESS in flat
+        assert f"Олена Шевчук, {POSITION}, Svitlo" in flat  # signed in the letter's language
+        assert "номер жетона: 0412" in flat
+        assert "підрозділ: відділ" not in flat  # identifiers are copied as written
+        assert "підрозділ: отдел полиции метрополитена" in flat
+        assert "транспортний засіб (номер): AA 1234 KB" in flat
+        # The Russian summary goes into the Ukrainian letter marked, not silently mixed.
+        assert f"[потребує перекладу з російської мови] {SUMMARY}" in flat
+        assert "Досмотр" not in flat  # labels are in Ukrainian
+
+    (russian,) = generate(client, action, "ru")
+    flat = " ".join(docx_text(download(client, russian)).split())
+    assert f"[требует перевода с украинского языка] {POSITION}" in flat
+    assert "[требует перевода" not in flat.replace(
+        f"[требует перевода с украинского языка] {POSITION}", ""
+    )
+    assert "номер жетона: 0412" in flat and "транспортное средство (номер): AA 1234 KB" in flat
+
+    (english,) = generate(client, action, "en", formats=("pdf",))
+    flat = " ".join(pdf_text(download(client, english)).split())
+    assert f"[to be translated from Russian] {SUMMARY}" in flat
+    assert "badge number: 0412" in flat and "vehicle (plate): AA 1234 KB" in flat

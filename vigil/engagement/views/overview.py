@@ -69,7 +69,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             exports.csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
         )
     else:
-        handle = exports.xlsx_file(header, rows, title="Engagement")
+        handle = exports.xlsx_file(header, rows, title=str(_("Engagement")))
         response = StreamingHttpResponse(
             handle,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -17,6 +17,7 @@ ROWS: list[Row] = [
     ("POST", "/imports/{job}/mapping/", "302 200 403 403 403 403 403 403 403 404"),
     ("POST", "/imports/{job}/dry-run/", "302 302 403 403 403 403 403 403 403 404"),
     ("POST", "/imports/{job}/start/", "302 302 403 403 403 403 403 403 403 404"),
+    ("POST", "/imports/{job}/resume/", "302 302 403 403 403 403 403 403 403 404"),
     ("POST", "/imports/{fresh}/cancel/", "302 302 403 403 403 403 403 403 403 404"),
     ("GET", "/imports/export.csv", "302 200 403 403 403 403 403 403 403 200"),
     ("GET", "/imports/export.xlsx", "302 200 403 403 403 403 403 403 403 200"),

@@ -156,7 +156,7 @@ def test_it_records_a_whole_incident_through_plain_posts(world: World, signed_in
     cprefix = f"c{victim.pk}-"
     response = client.post(
         url(event, "consent"),
-        {cprefix + "statistics": "on", cprefix + "follow_up": "on", "nav": "next"},
+        {cprefix + "statistics": "given", cprefix + "follow_up": "given", "nav": "next"},
     )
     assert response["Location"] == url(event, "review")
     granted = {c.purpose for c in Consent.objects.filter(person=victim, granted=True)}
@@ -319,15 +319,69 @@ def test_it_records_consent_only_when_the_answer_changes(world: World, signed_in
     client.post(url(event, "acts"), {"victim": "new", "act_type": term("ACT.DET.SEARCH")})
     victim = Person.objects.get(acts__event=event)
     prefix = f"c{victim.pk}-"
-    client.post(url(event, "consent"), {prefix + "alert": "on", "nav": "next"})
-    client.post(url(event, "consent"), {prefix + "alert": "on", "nav": "next"})
+    client.post(url(event, "consent"), {prefix + "alert": "given", "nav": "next"})
+    client.post(url(event, "consent"), {prefix + "alert": "given", "nav": "next"})
     assert Consent.objects.filter(person=victim).count() == 1
     page = client.get(url(event, "consent")).content.decode()
     assert "Her answer: yes" in page and "Not asked yet" in page
-    # Unticking withdraws: a new row, the old one kept.
+    # Leaving a question untouched (not asked) records nothing; "refused" is a decision.
     client.post(url(event, "consent"), {"nav": "next"})
+    assert Consent.objects.filter(person=victim).count() == 1
+    client.post(
+        url(event, "consent"),
+        {prefix + "alert": "refused", prefix + "matching": "refused", "nav": "next"},
+    )
     rows = list(Consent.objects.filter(person=victim).order_by("pk"))
-    assert [(r.purpose, r.granted) for r in rows] == [("alert", True), ("alert", False)]
+    assert [(r.purpose, r.granted) for r in rows] == [
+        ("alert", True),
+        ("alert", False),
+        ("matching", False),
+    ]
+    page = client.get(url(event, "consent")).content.decode()
+    assert page.count("Her answer: no") == 2
+
+
+def test_the_wizard_asks_about_sharing_per_body_of_the_directory(
+    world: World, signed_in: Any
+) -> None:
+    from vigil.complaints.models import OversightBody
+
+    body = OversightBody.objects.create(
+        slug="test-ombudsman", country="UA", body_type="ombudsman", names={"en": "Test Ombudsman"}
+    )
+    client = signed_in("caseworker")
+    event = start(client)
+    client.post(url(event, "acts"), {"victim": "new", "act_type": term("ACT.DET.SEARCH")})
+    victim = Person.objects.get(acts__event=event)
+    prefix = f"c{victim.pk}-"
+    page = client.get(url(event, "consent")).content.decode()
+    assert "Test Ombudsman (UA)" in page and "Body not in the list" in page
+    # A body without her answer is refused with a message; nothing is recorded.
+    response = client.post(url(event, "consent"), {prefix + "share_body": body.slug})
+    assert response.status_code == 200
+    assert "Record whether she agrees to share with it." in response.content.decode()
+    assert not Consent.objects.filter(person=victim).exists()
+    client.post(
+        url(event, "consent"),
+        {prefix + "share_body": body.slug, prefix + "share_decision": "given", "nav": "next"},
+    )
+    client.post(
+        url(event, "consent"),
+        {
+            prefix + "share_new_body": "Crisis Centre Dnipro",
+            prefix + "share_decision": "refused",
+            "nav": "next",
+        },
+    )
+    added = OversightBody.objects.get(needs_completion=True)
+    assert added.name == "Crisis Centre Dnipro" and added.organisation_id == event.organisation_id
+    decisions = {
+        (c.body, c.granted)
+        for c in Consent.objects.filter(person=victim, purpose="share_identified")
+    }
+    assert decisions == {(body.slug, True), (added.slug, False)}
+    review = client.get(url(event, "review")).content.decode()
+    assert "Test Ombudsman" in review and "Crisis Centre Dnipro" in review
 
 
 def test_it_moves_back_and_remembers_the_step(world: World, signed_in: Any) -> None:
@@ -418,3 +472,19 @@ def _walk_the_wizard_on_a_phone(browser: Any, base: str, world: World) -> None:
         assert probe.evaluate("document.documentElement.scrollWidth") <= 360, path
     phone.close()
     measure.close()
+
+
+def test_switching_language_mid_step_keeps_what_was_typed(world: World, signed_in: Any) -> None:
+    client = signed_in("caseworker")
+    event = start(client)
+    typed = basics_data(title="Задержание у вокзала")
+    response = client.post(
+        url(event, "basics"), {**typed, "switch_language": "ru", "switch_language_go": "1"}
+    )
+    assert response["Location"] == url(event, "basics")
+    event.refresh_from_db()
+    assert event.status == EventStatus.DRAFT
+    page = client.get(url(event, "basics")).content.decode()
+    assert '<html lang="ru">' in page and "Задержание у вокзала" in page
+    # Shown once: a later visit shows what was saved (nothing yet), not the kept copy.
+    assert "Задержание у вокзала" not in client.get(url(event, "basics")).content.decode()

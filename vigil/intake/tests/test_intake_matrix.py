@@ -15,6 +15,7 @@ ROWS: list[Row] = [
     ("GET", "/inbox/{submission}/", "302 200 200 200 403 403 403 403 403 404"),
     ("GET", "/hotline/", "302 200 200 200 200 403 403 403 403 200"),
     ("GET", "/org/public-page/", "302 200 403 403 403 403 403 403 403 200"),
+    ("GET", "/org/public-languages/", "302 200 403 403 403 403 403 403 403 200"),
     # The public side is the same for everyone, signed in or not.
     ("GET", "/report/", "200 200 200 200 200 200 200 200 200 200"),
     ("GET", "/report/svitlo/", "200 200 200 200 200 200 200 200 200 200"),

@@ -196,3 +196,26 @@ def test_it_leaves_nothing_behind_on_quick_exit(world: World) -> None:
     assert "cookies" in response["Clear-Site-Data"]
     # Back on the form, the draft is gone.
     assert STORY not in client.get("/report/svitlo/what/", follow=True).content.decode()
+
+
+def test_switching_language_mid_step_keeps_what_she_typed(world: World) -> None:
+    """The switcher posts the step's form (no JavaScript needed): nothing typed is lost."""
+    client = Client()
+    client.post("/report/svitlo/")
+    page = client.get("/report/svitlo/what/").content.decode()
+    assert 'form="step-form"' in page and 'id="step-form"' in page
+    response = client.post(
+        "/report/svitlo/what/",
+        {"what": ["beaten"], "story": STORY, "switch_language": "uk", "switch_language_go": "1"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/report/svitlo/what/"
+    page = client.get(response["Location"]).content.decode()
+    assert '<html lang="uk">' in page
+    assert "Що сталося" in page  # the step's title, now in Ukrainian
+    assert STORY in page and 'value="beaten" checked' in page
+    # A plain save carries the current language along and is not taken as a switch.
+    response = client.post(
+        "/report/svitlo/what/", {"what": ["beaten"], "story": STORY, "switch_language": "uk"}
+    )
+    assert response["Location"] == "/report/svitlo/when/"

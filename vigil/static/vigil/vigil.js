@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    var button = select.form && select.form.querySelector("button[type=submit]");
+    // The switcher's own button (the select may belong to a step's form).
+    var button = select.parentNode.querySelector("button[type=submit]");
     if (button) { button.hidden = true; }
     select.addEventListener("change", function () { select.form.submit(); });
   });

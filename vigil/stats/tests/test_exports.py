@@ -87,7 +87,7 @@ def test_it_reads_back_the_xlsx_equal_to_the_csv() -> None:
             ["" if v is None else str(v) for v in row]
             for row in workbook.worksheets[0].iter_rows(values_only=True)
         ]
-        assert workbook.sheetnames[1] == "About"
+        assert workbook.sheetnames[1] == "About these figures"
     assert from_csv == from_xlsx
     assert len(from_csv) == 1 + table.record_count
     # A label that a spreadsheet would run as a formula is defused.

@@ -436,3 +436,79 @@ def test_it_purges_expired_reports_from_the_command_line(
     out = io.StringIO()
     call_command("purge_stats_reports", stdout=out)
     assert "1 report(s) deleted" in out.getvalue()
+
+
+LONG_LABEL = (
+    "Физическое насилие, включая избиение при задержании, удушение, применение "
+    "спецсредств без законных оснований и отказ в медицинской помощи после задержания"
+)
+
+
+def test_a_long_chart_label_wraps_inside_the_pdf_page(
+    world: World, data: Data, signed_in: Any, settings: Any, tmp_path: Path
+) -> None:
+    import re
+
+    from vigil.vocab.models import Term
+
+    settings.STATS_MIN_CELL = 1
+    term = Term.objects.get(code="ACT.PHYS")
+    term.labels = {**term.labels, "ru": LONG_LABEL}
+    term.save()
+    client: Client = signed_in("coordinator")
+    job = generate(client, "ru")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body(client.get(f"/stats/report/{job.pk}/report.pdf")))
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by `make system-deps`"
+    boxes = subprocess.run(  # noqa: S603 - fixed arguments, a file we wrote
+        [pdftotext, "-bbox", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    page = re.search(r'<page width="([\d.]+)"', boxes)
+    assert page is not None
+    page_width = float(page.group(1))
+    words = [
+        (float(x_max), word)
+        for x_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes
+        )
+    ]
+    wanted = LONG_LABEL.split()
+    first = [i for i, (_x, w) in enumerate(words) if w == wanted[0]]
+    # The chart (first) and its data table (second) each carry the whole label.
+    assert len(first) >= 2
+    chart = words[first[0] : first[0] + len(wanted)]
+    assert [w for _x, w in chart] == wanted
+    assert all(x_max < page_width - 40 for x_max, _w in chart)  # inside the right margin
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ka", ["ძირითადი მაჩვენებლები", "მეთოდოლოგიური შენიშვნები"]),
+        ("kk", ["Негізгі көрсеткіштер", "Әдістемелік ескертпелер"]),
+    ],
+)
+def test_it_makes_a_pdf_in_georgian_and_kazakh(
+    world: World,
+    data: Data,
+    signed_in: Any,
+    settings: Any,
+    tmp_path: Path,
+    language: str,
+    expected: list[str],
+) -> None:
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is installed by `make system-deps`"
+    settings.STATS_MIN_CELL = 1
+    client: Client = signed_in("coordinator")
+    job = generate(client, language)
+    pdf = body(client.get(f"/stats/report/{job.pk}/report.pdf"))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - fixed arguments, a file we wrote
+        [pdftotext, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for words in expected:
+        assert words in flat

@@ -355,3 +355,20 @@ def test_it_lets_an_invited_coordinator_decline(world: World, signed_in: object)
     actions.invite_organisation(coordinator.user, coordinator.membership, network, world.other_org)
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.PENDING
+
+
+def test_the_xlsx_sheets_are_named_in_the_interface_language(
+    world: World, data: Data, signed_in: object
+) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    client: Client = signed_in("analyst")  # type: ignore[operator]
+    expected = {"ru": ["Статистика", "Об этих цифрах"], "uk": ["Статистика", "Про ці цифри"]}
+    with translation.override("en"):  # the requests switch language; restore it after
+        for language, names in expected.items():
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+            response = client.get("/stats/export.xlsx", {"rows": "month", "unit": "acts"})
+            content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+            workbook = load_workbook(io.BytesIO(content), read_only=True)
+            assert workbook.sheetnames == names

@@ -9,8 +9,9 @@ the terminal, or from standard input when it is not a terminal). The key
 lives in this process's memory only.
 
 The file is first sealed into storage like an upload. If a run is killed,
-running the same command on the same file resumes the unfinished job after
-its last committed chunk; rows already imported are never written twice.
+running the same command on the same file resumes the unfinished job (also
+one started from the browser and interrupted) after its last committed chunk;
+rows already imported are never written twice.
 """
 
 from __future__ import annotations
@@ -78,7 +79,10 @@ class Command(BaseCommand):
         vault = Vault({organisation.pk: self._org_key(membership, options["recovery_phrase"])})
         job = self._job(membership, path, mapping)
         data = reads.source_bytes(job, vault)
-        if job.status != JobStatus.RUNNING:
+        if job.status == JobStatus.INTERRUPTED:
+            actions.start(membership.user, job)
+            self.stdout.write(f"resuming import {job.pk} after line {job.done_line}")
+        elif job.status != JobStatus.RUNNING:
             report = actions.dry_run(membership.user, job, data)
             self._print_problems(job)
             self.stdout.write(f"{report.rows} lines, {report.good} without problems")
@@ -88,6 +92,7 @@ class Command(BaseCommand):
             actions.start(membership.user, job)
         else:
             self.stdout.write(f"resuming import {job.pk} after line {job.done_line}")
+        actions.renew(job)  # the job page shows it running, not stalled
         actions.run(
             membership.user,
             job,
@@ -128,7 +133,8 @@ class Command(BaseCommand):
         unfinished = ImportJob.objects.filter(
             organisation=membership.organisation,
             sha256=_sha256(path),
-            status=JobStatus.RUNNING,
+            status__in=[JobStatus.RUNNING, JobStatus.INTERRUPTED],
+            checking=False,
         ).first()
         if unfinished is not None:
             return unfinished
@@ -143,5 +149,6 @@ class Command(BaseCommand):
             self.stdout.write(f"line {problem['line']}, column {problem['column']}: {message}")
 
     def _progress(self, job: ImportJob) -> None:
+        actions.renew(job)
         self.stdout.write(f"{job.percent:3d} %  line {job.done_line} of about {job.total_rows + 1}")
         self.stdout.flush()
