@@ -89,28 +89,116 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-# Free text written in another language than the letter's is marked, not mixed in
+# The language names as each letter language says "from <language>", and the
+# phrase around them; "cyrillic" is text that may be Russian or Ukrainian.
+_FROM: dict[str, tuple[str, dict[str, str]]] = {
+    "ru": (
+        "[требует перевода с {}]",
+        {
+            "uk": "украинского языка",
+            "en": "английского языка",
+            "kk": "казахского языка",
+            "ky": "кыргызского языка",
+            "ro": "румынского языка",
+            "ka": "грузинского языка",
+            "be": "белорусского языка",
+        },
+    ),
+    "uk": (
+        "[потребує перекладу з {}]",
+        {
+            "ru": "російської мови",
+            "en": "англійської мови",
+            "kk": "казахської мови",
+            "ky": "киргизької мови",
+            "ro": "румунської мови",
+            "ka": "грузинської мови",
+            "be": "білоруської мови",
+            "cyrillic": "російської, української або білоруської мови",
+        },
+    ),
+    "en": (
+        "[to be translated from {}]",
+        {
+            "ru": "Russian",
+            "uk": "Ukrainian",
+            "kk": "Kazakh",
+            "ky": "Kyrgyz",
+            "ro": "Romanian",
+            "ka": "Georgian",
+            "be": "Belarusian",
+            "cyrillic": "Russian or Ukrainian",
+        },
+    ),
+    "ro": (
+        "[necesită traducere din {}]",
+        {
+            "ru": "limba rusă",
+            "uk": "limba ucraineană",
+            "kk": "limba kazahă",
+            "ky": "limba kârgâză",
+            "ka": "limba georgiană",
+            "be": "limba belarusă",
+            "cyrillic": "limba rusă sau ucraineană",
+        },
+    ),
+    "ka": (
+        "[საჭიროებს თარგმნას {}]",
+        {
+            "ru": "რუსული ენიდან",
+            "uk": "უკრაინული ენიდან",
+            "en": "ინგლისური ენიდან",
+            "kk": "ყაზახური ენიდან",
+            "ky": "ყირგიზული ენიდან",
+            "ro": "რუმინული ენიდან",
+            "be": "ბელარუსული ენიდან",
+            "cyrillic": "რუსული ან უკრაინული ენიდან",
+        },
+    ),
+    "kk": (
+        "[{} аударуды қажет етеді]",
+        {
+            "ru": "орыс тілінен",
+            "uk": "украин тілінен",
+            "en": "ағылшын тілінен",
+            "ky": "қырғыз тілінен",
+            "ro": "румын тілінен",
+            "ka": "грузин тілінен",
+            "be": "беларусь тілінен",
+            "cyrillic": "орыс немесе украин тілінен",
+        },
+    ),
+    "ky": (
+        "[{} которууну талап кылат]",
+        {
+            "ru": "орус тилинен",
+            "uk": "украин тилинен",
+            "en": "англис тилинен",
+            "kk": "казак тилинен",
+            "ro": "румын тилинен",
+            "ka": "грузин тилинен",
+            "be": "беларус тилинен",
+            "cyrillic": "орус же украин тилинен",
+        },
+    ),
+    "be": (
+        "[патрабуе перакладу з {}]",
+        {
+            "ru": "рускай мовы",
+            "uk": "украінскай мовы",
+            "en": "англійскай мовы",
+            "kk": "казахскай мовы",
+            "ky": "кыргызскай мовы",
+            "ro": "румынскай мовы",
+            "ka": "грузінскай мовы",
+        },
+    ),
+}
+# Marks free text written in another language than the letter's, never mixed in
 # silently: "[to be translated from Russian] ..." (keys: vigil.lib.textlang results).
 TRANSLATE_FROM: dict[str, dict[str, str]] = {
-    "ru": {
-        "uk": "[требует перевода с украинского языка]",
-        "en": "[требует перевода с английского языка]",
-        "kk": "[требует перевода с казахского языка]",
-        "ky": "[требует перевода с кыргызского языка]",
-    },
-    "uk": {
-        "ru": "[потребує перекладу з російської мови]",
-        "en": "[потребує перекладу з англійської мови]",
-        "kk": "[потребує перекладу з казахської мови]",
-        "ky": "[потребує перекладу з киргизької мови]",
-    },
-    "en": {
-        "ru": "[to be translated from Russian]",
-        "uk": "[to be translated from Ukrainian]",
-        "cyrillic": "[to be translated from Russian or Ukrainian]",
-        "kk": "[to be translated from Kazakh]",
-        "ky": "[to be translated from Kyrgyz]",
-    },
+    language: {source: phrase.format(name) for source, name in names.items()}
+    for language, (phrase, names) in _FROM.items()
 }
 
 

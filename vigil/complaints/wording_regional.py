@@ -26,6 +26,11 @@ LABELS: dict[str, dict[str, str]] = {
         "grounds": "Temeiurile juridice",
         "request": "În baza celor expuse, SOLICIT",
         "signature": "Semnătura",
+        "badge": "numărul insignei",
+        "unit": "subdiviziunea",
+        "vehicle": "vehiculul (numărul)",
+        "rank": "gradul",
+        "agency": "instituția",
         "pseudonym_note": (
             "Numele petiționarei nu este dezvăluit la cererea acesteia (este indicat un "
             "pseudonim); acesta va fi comunicat cu acordul ei."
@@ -46,6 +51,11 @@ LABELS: dict[str, dict[str, str]] = {
         "grounds": "სამართლებრივი საფუძვლები",
         "request": "ზემოაღნიშნულიდან გამომდინარე, გთხოვთ",
         "signature": "ხელმოწერა",
+        "badge": "სამკერდე ნიშნის ნომერი",
+        "unit": "ქვედანაყოფი",
+        "vehicle": "სატრანსპორტო საშუალება (ნომერი)",
+        "rank": "წოდება",
+        "agency": "უწყება",
         "pseudonym_note": (
             "განმცხადებლის სახელი მისივე თხოვნით არ მჟღავნდება (მითითებულია ფსევდონიმი); "
             "იგი გაცხადდება მხოლოდ მისი თანხმობით."
@@ -66,6 +76,11 @@ LABELS: dict[str, dict[str, str]] = {
         "grounds": "Құқықтық негіздер",
         "request": "Жоғарыда баяндалғанның негізінде СҰРАЙМЫН",
         "signature": "Қолы",
+        "badge": "жетон нөмірі",
+        "unit": "бөлімше",
+        "vehicle": "көлік құралы (нөмірі)",
+        "rank": "атағы",
+        "agency": "ведомство",
         "pseudonym_note": (
             "Өтініш берушінің аты оның өтініші бойынша жария етілмейді (бүркеншік ат "
             "көрсетілген); ол оның келісімімен хабарланады."
@@ -86,6 +101,11 @@ LABELS: dict[str, dict[str, str]] = {
         "grounds": "Укуктук негиздер",
         "request": "Жогоруда баяндалгандардын негизинде СУРАНАМ",
         "signature": "Колу",
+        "badge": "жетондун номери",
+        "unit": "бөлүм",
+        "vehicle": "унаа (номери)",
+        "rank": "наамы",
+        "agency": "мекеме",
         "pseudonym_note": (
             "Арыз ээсинин аты анын өтүнүчү боюнча ачыкталбайт (лакап аты көрсөтүлгөн); "
             "ал анын макулдугу менен билдирилет."
@@ -106,6 +126,11 @@ LABELS: dict[str, dict[str, str]] = {
         "grounds": "Прававыя падставы",
         "request": "На падставе выкладзенага ПРАШУ",
         "signature": "Подпіс",
+        "badge": "нумар жэтона",
+        "unit": "падраздзяленне",
+        "vehicle": "транспартны сродак (нумар)",
+        "rank": "званне",
+        "agency": "ведамства",
         "pseudonym_note": (
             "Імя заяўніцы не раскрываецца па яе просьбе (пазначаны псеўданім); "
             "яно будзе паведамлена з яе згоды."
