@@ -230,6 +230,70 @@ def _label_rows(request: HttpRequest, rows: list[RepeatRow]) -> None:
             row.label = _label(_open(request, complaint.register, complaint.sealed), kind)
 
 
+# --- officers accused together -----------------------------------------------------------
+
+PAIR_LIMIT = 100
+# The most specific identifier a perpetrator carries names him (as on a profile's
+# co-accusal list): badge within a region, else name within a region, else plate,
+# else phone. Written once as SQL over the columns of PERPETRATOR_COLUMNS.
+_KEY_SQL = (
+    "CASE WHEN badge_bidx <> '' THEN 'badge' || '|' || badge_bidx || '|' || region "
+    "WHEN name_bidx <> '' THEN 'name' || '|' || name_bidx || '|' || region "
+    "WHEN plate_bidx <> '' THEN 'plate' || '|' || plate_bidx || '|' "
+    "WHEN phone_bidx <> '' THEN 'phone' || '|' || phone_bidx || '|' ELSE '' END"
+)
+
+
+@dataclass
+class Pair:
+    first: RepeatRow
+    second: RepeatRow
+    incidents: int
+
+    @property
+    def both(self) -> tuple[RepeatRow, RepeatRow]:
+        return self.first, self.second
+
+
+def co_accused_pairs(request: HttpRequest) -> list[Pair]:
+    """Pairs of officers recorded in the same incidents at least CO_ACCUSAL_MIN times,
+    most first, over the organisation's consenting incidents. One statement (the
+    same consent rule as the repeat list), plus one to label the officers."""
+    organisation_id: int = as_staff(request).membership.organisation_id
+    scoped_sql, scoped_params = (
+        _perpetrators(request)
+        .values("pk", "event_id", *PERPETRATOR_COLUMNS.values())
+        .annotate(region=F("event__region"))
+        .order_by()
+        .query.sql_with_params()
+    )
+    own = connection.ops.quote_name
+    columns = ", ".join(own(c) for c in ["id", "event_id", *PERPETRATOR_COLUMNS.values()])
+    statement = (
+        f"WITH ok ({columns}, region) AS ({scoped_sql}), "  # noqa: S608 - constants only
+        f"keyed AS (SELECT id, event_id, {_KEY_SQL} AS officer FROM ok) "
+        "SELECT a.officer, b.officer, COUNT(DISTINCT a.event_id), MIN(a.id), MIN(b.id) "
+        "FROM keyed a JOIN keyed b ON a.event_id = b.event_id AND a.officer < b.officer "
+        "WHERE a.officer <> '' GROUP BY a.officer, b.officer "
+        "HAVING COUNT(DISTINCT a.event_id) >= %s ORDER BY 3 DESC, 1, 2 LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*scoped_params, CO_ACCUSAL_MIN, PAIR_LIMIT])
+        found = cursor.fetchall()
+    pairs = [
+        Pair(_row(organisation_id, a, a_sample), _row(organisation_id, b, b_sample), n)
+        for a, b, n, a_sample, b_sample in found
+    ]
+    _label_rows(request, [row for pair in pairs for row in (pair.first, pair.second)])
+    return pairs
+
+
+def _row(organisation_id: int, officer: str, sample: int) -> RepeatRow:
+    kind, bidx, region = officer.split("|")
+    identity = Identity(kind, bidx, region)
+    return RepeatRow(identity, own_sample=sample, token=token(organisation_id, identity))
+
+
 # --- one officer ----------------------------------------------------------------------------
 
 

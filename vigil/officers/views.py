@@ -45,6 +45,7 @@ def repeat_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     threshold = reads.threshold_of(membership.organisation_id)
     rows = reads.repeat_officers(request, threshold)
+    pairs = reads.co_accused_pairs(request)
     actions.audit_view(
         _user(request),
         membership.organisation,
@@ -54,6 +55,8 @@ def repeat_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "rows": rows,
+        "pairs": pairs,
+        "pair_limit": reads.PAIR_LIMIT,
         "threshold": threshold,
         "limit": reads.REPEAT_LIMIT,
         "can_settings": policy.can(membership, Perm.OFFICER_SETTINGS),

@@ -156,3 +156,23 @@ def test_it_runs_a_fixed_number_of_queries(world: World, signed_in: Any) -> None
         complaint_with_outcome(world, more, "transferred")
     assert _queries(lawyer, "/officers/") == small_list
     assert _queries(lawyer, f"/officers/o/{token}/") == small_profile
+
+
+def test_the_list_shows_officers_accused_together_across_the_organisation(
+    world: World, signed_in: Any
+) -> None:
+    incident(world, [BADGE, {"badge": "КК 0007"}])
+    incident(world, [SAME_BADGE, {"badge": "KK0007"}])  # the same two, typed otherwise
+    incident(world, [BADGE, {"badge": "5555"}])  # together once only
+    html = signed_in("lawyer").get("/officers/").content.decode()
+    together = html.split('id="accused-together"')[1]
+    assert "КК 0007" in together and BADGE["badge"] in together
+    assert "5555" not in together
+    assert together.count("<tr>") == 2  # header and one pair
+
+
+def test_the_pairs_count_only_incidents_whose_victim_consents(world: World, signed_in: Any) -> None:
+    incident(world, [BADGE, {"badge": "КК 0007"}])
+    incident(world, [SAME_BADGE, {"badge": "KK0007"}], matching=False)
+    html = signed_in("lawyer").get("/officers/").content.decode()
+    assert "КК 0007" not in html.split('id="accused-together"')[1]
