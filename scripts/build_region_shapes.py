@@ -80,16 +80,38 @@ POINTS: dict[str, tuple[float, float]] = {
 }
 # Cities that are regions of their own, inside another region: drawn as a small disc on
 # top of the map (a Voronoi cell would cut their surrounding region in two).
-CITIES = {"UA-30", "KZ-71", "KZ-75", "KZ-79", "KG-GB", "KG-GO", "TJ-DU", "UZ-TK", "BY-HM",
-          "GE-TB", "AM-ER", "MD-CU", "AZ-BA"}
+CITIES = {
+    "UA-30",
+    "KZ-71",
+    "KZ-75",
+    "KZ-79",
+    "KG-GB",
+    "KG-GO",
+    "TJ-DU",
+    "UZ-TK",
+    "BY-HM",
+    "GE-TB",
+    "AM-ER",
+    "MD-CU",
+    "AZ-BA",
+}
 CITY_RADIUS = 7.0  # px
 NE_NAMES = {"UZ-XO": "Khorezm", "GE-AJ": "Ajaria", "KG-Y": "Ysyk-Köl", "UZ-QR": "Karakalpakstan"}
 
 
 def plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    for word in (" oblast", " region", " province", " district", "autonomous republic of ",
-                 "republic of ", " municipality", " city", "'"):
+    for word in (
+        " oblast",
+        " region",
+        " province",
+        " district",
+        "autonomous republic of ",
+        "republic of ",
+        " municipality",
+        " city",
+        "'",
+    ):
         text = text.replace(word, "")
     return text.strip()
 
@@ -101,12 +123,14 @@ def main(points_file: str, countries_file: str) -> None:
             if not row["code"].endswith("-XX"):
                 regions.setdefault(row["country"], []).append((row["code"], row["name_en"]))
     labels: dict[str, list[tuple[str, tuple[float, float]]]] = {}
-    for f in json.load(open(points_file, encoding="utf-8"))["features"]:
+    for f in json.loads(Path(points_file).read_text(encoding="utf-8"))["features"]:
         p = f["properties"]
         if p.get("name"):
-            labels.setdefault(p["iso_a2"], []).append((p["name"], tuple(f["geometry"]["coordinates"])))
+            labels.setdefault(p["iso_a2"], []).append(
+                (p["name"], tuple(f["geometry"]["coordinates"]))
+            )
     outlines = {}
-    for f in json.load(open(countries_file, encoding="utf-8"))["features"]:
+    for f in json.loads(Path(countries_file).read_text(encoding="utf-8"))["features"]:
         outlines[f["properties"]["ISO_A2"]] = shape(f["geometry"])
     # Natural Earth's default worldview draws Crimea inside Russia; ISO 3166-2 (and Vigil)
     # list it under Ukraine, so its polygon joins Ukraine's outline here.
@@ -150,11 +174,19 @@ def build(country: str, outline, anchors: dict[str, tuple[float, float]]) -> Non
         return (x - minx) * k * scale, (maxy - y) * scale
 
     cities = {c: anchors.pop(c) for c in list(anchors) if c in CITIES}
-    cells = voronoi_diagram(MultiPoint([Point(xy) for xy in anchors.values()]), envelope=outline.envelope.buffer(5))
+    cells = voronoi_diagram(
+        MultiPoint([Point(xy) for xy in anchors.values()]), envelope=outline.envelope.buffer(5)
+    )
     paths = {}
     for code, (x, y) in cities.items():
         cx, cy = project(x, y)
-        ring = [(cx + CITY_RADIUS * math.cos(a * math.pi / 8), cy + CITY_RADIUS * math.sin(a * math.pi / 8)) for a in range(16)]
+        ring = [
+            (
+                cx + CITY_RADIUS * math.cos(a * math.pi / 8),
+                cy + CITY_RADIUS * math.sin(a * math.pi / 8),
+            )
+            for a in range(16)
+        ]
         paths[code] = "M" + "L".join(f"{px:.1f} {py:.1f}" for px, py in ring) + "Z"
     for code, xy in anchors.items():
         cell = next(c for c in cells.geoms if c.contains(Point(xy)))
@@ -174,9 +206,15 @@ def build(country: str, outline, anchors: dict[str, tuple[float, float]]) -> Non
             ring = list(poly.exterior.coords)[:-1]
             parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in ring) + "Z")
         paths[code] = "".join(parts)
-    data = {"width": round(WIDTH, 1), "height": round(height, 1), "regions": paths,
-            "cities": sorted(cities)}
-    (OUT / f"{country}.json").write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n")
+    data = {
+        "width": round(WIDTH, 1),
+        "height": round(height, 1),
+        "regions": paths,
+        "cities": sorted(cities),
+    }
+    (OUT / f"{country}.json").write_text(
+        json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n"
+    )
     print(country, len(paths), "regions", (OUT / f"{country}.json").stat().st_size, "bytes")
 
 
