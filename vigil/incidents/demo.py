@@ -703,6 +703,10 @@ WITHDRAWN = 0.05
 SEASONAL_WEIGHTS = (6, 7, 8, 9, 10, 12, 12, 11, 10, 10, 8, 5)
 YEAR_DAYS = 365
 
+# Days from opening a case to an intervention: outreach teams call back within days, legal
+# work follows over the next weeks.
+CONTACT_DAYS = (0, 0, 1, 1, 2, 3, 4, 6, 9, 14, 21, 30)
+
 INTERVENTIONS = [
     "INTV.LEGAL_ADVICE",
     "INTV.COMPLAINT",
@@ -1205,7 +1209,7 @@ class _Generator:
                     INTERVENTION_ROWS,
                     case,
                     self.terms[kind],
-                    (opened_at + datetime.timedelta(days=rng.randrange(30))).date(),
+                    (opened_at + datetime.timedelta(days=rng.choice(CONTACT_DAYS))).date(),
                     self.pick(sorted(assignees)),
                     response,
                     opened_at,

@@ -24,7 +24,7 @@ from vigil.incidents import regions
 from vigil.stats.aggregate import SafeTable
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "regions"
-# Light to dark: the four classes of a count, equal intervals from 1 to the largest shown.
+# Light to dark: the four classes of a count (quartiles of the counts shown).
 COLOURS = ("#dbe9f6", "#9ecae1", "#4292c6", "#08519c")
 ZERO = "#f4f4f4"
 HIDDEN = "#bdbdbd"
@@ -77,19 +77,20 @@ class RegionMap:
     legend_title: str
 
 
-def _buckets(top: int) -> list[tuple[int, int]]:
-    """Up to four equal-interval classes covering 1..top."""
-    if top <= 0:
+def _buckets(shown: list[int]) -> list[tuple[int, int]]:
+    """Up to four classes of the shown counts, split at their quartiles (a few busy
+    regions would leave every other region in the lightest of equal-width classes)."""
+    values = sorted(v for v in shown if v > 0)
+    if not values:
         return []
-    n = min(len(COLOURS), top)
-    step = top / n
+    cuts = sorted({values[min(len(values) - 1, len(values) * q // 4)] for q in (1, 2, 3)})
     bounds = []
-    low = 1
-    for i in range(n):
-        high = top if i == n - 1 else max(low, round(step * (i + 1)))
-        bounds.append((low, high))
-        low = high + 1
-    return [(lo, hi) for lo, hi in bounds if lo <= hi]
+    low = values[0]
+    for cut in [*cuts, values[-1]]:
+        if cut >= low:
+            bounds.append((low, cut))
+            low = cut + 1
+    return bounds[: len(COLOURS)]
 
 
 def region_map(table: SafeTable, country: str, hidden_word: str | None = None) -> RegionMap | None:
@@ -100,7 +101,7 @@ def region_map(table: SafeTable, country: str, hidden_word: str | None = None) -
     hidden_word = hidden_word or _("hidden")
     values = {h.code: v for h, v in table.series() if h.code}
     shown = [v for code, v in values.items() if v is not None and code.startswith(country + "-")]
-    buckets = _buckets(max(shown, default=0))
+    buckets = _buckets(shown)
 
     def bucket(value: int) -> int:
         return next((i for i, (lo, hi) in enumerate(buckets) if lo <= value <= hi), 0)

@@ -1,14 +1,26 @@
 from __future__ import annotations
 
+import datetime
+import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from vigil.accounts.demo import DEMO_PASSWORD, create_demo
 
 # About what the brief's own platform documented in its first year.
 YEAR_INCIDENTS = 800
+
+
+def _twelve_months() -> int:
+    """Days from the first of the month eleven months ago to today: twelve calendar months,
+    so the trend by month has no half-empty first month."""
+    today = timezone.localdate()
+    month = today.year * 12 + today.month - 1 - 11
+    start = datetime.date(month // 12, month % 12 + 1, 1)
+    return (today - start).days + 1
 
 
 class Command(BaseCommand):
@@ -78,11 +90,9 @@ class Command(BaseCommand):
 
     def _demo_year(self, slug: str, phrase: str, incidents: int) -> None:
         """A year of incidents, cases and complaints, sealed under the organisation's key."""
-        import time
-
         from vigil.accounts.models import Membership, Organisation
         from vigil.complaints.demo import create_demo_complaints
-        from vigil.incidents.demo import YEAR_DAYS, create_incidents
+        from vigil.incidents.demo import create_incidents
         from vigil.vault import keys
 
         started = time.perf_counter()
@@ -97,7 +107,7 @@ class Command(BaseCommand):
             seed=sum(slug.encode()),
             fresh_keys=True,  # one data key per record, as real data has
             acting_user=coordinator,
-            window_days=YEAR_DAYS,
+            window_days=_twelve_months(),
         )
         complaints = create_demo_complaints(organisation, org_private)
         self.stdout.write(
