@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ RESPONSES = [
     (Response.FAVOURABLE, 1),
     (Response.NO_RESPONSE, 3),
 ]
-OUTCOMES = {
+OUTCOMES: dict[str, list[str]] = {
     Response.FAVOURABLE: [Outcome.DISCIPLINED, Outcome.CRIMINAL_CASE, Outcome.OST_PROVIDED],
     Response.PARTIAL: [Outcome.TRANSFERRED, Outcome.OTHER],
     Response.TOKEN: [Outcome.REJECTED],
@@ -59,8 +60,8 @@ TYPES = [
 ]
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
-    return rng.choices([p for p, _w in pairs], [w for _p, w in pairs])[0]
+def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
+    return str(rng.choices([p for p, _w in pairs], [w for _p, w in pairs])[0])
 
 
 def create_demo_complaints(
@@ -83,7 +84,7 @@ def create_demo_complaints(
     for case in cases:
         if rng.random() >= COMPLAINT_SHARE:
             continue
-        key = crypto.unseal(org_private, bytes(case.sealed_key))
+        key = crypto.unseal(org_private, bytes(case.sealed_key or b""))
         acts = list(Act.objects.filter(event__in=case.incidents.all()).order_by("pk")[:3])
         draft = actions.Draft(
             action_type=_weighted(rng, TYPES),
