@@ -27,12 +27,16 @@ from vigil.complaints.models import (
 from vigil.incidents.models import Act
 from vigil.vault import crypto
 
-# Share of active, monitoring and closed cases that reach a formal complaint: the EHRN
-# brief's first-year platform filed complaints in roughly one case in four.
-COMPLAINT_SHARE = 0.25
+# Share of active, monitoring and closed cases that reach a formal complaint or request:
+# the lawyers of the EHRN brief's platform wrote to an authority in about half of the
+# cases they took on (complaints, requests for investigation, ombudsman petitions).
+COMPLAINT_SHARE = 0.5
+# Where they go (weights by type of body): mostly police internal security and the
+# prosecutor, then the ombudsman; courts and others rarely in a first year.
+BODY_WEIGHTS = {"police_internal": 6, "prosecutor": 5, "ombudsman": 2}
 # How far a filed complaint has got (weights). Oversight bodies answer late or not at all:
 # about a third of complaints in the brief's monitoring got no answer within the period.
-STAGES = [("draft", 1), ("submitted", 3), ("acknowledged", 2), ("answered", 5), ("closed", 4)]
+STAGES = [("draft", 1), ("submitted", 2), ("acknowledged", 1), ("answered", 5), ("closed", 6)]
 # What the answer was (weights): mostly token replies and refusals, few favourable ones.
 RESPONSES = [
     (Response.TOKEN, 5),
@@ -86,9 +90,10 @@ def create_demo_complaints(
             continue
         key = crypto.unseal(org_private, bytes(case.sealed_key or b""))
         acts = list(Act.objects.filter(event__in=case.incidents.all()).order_by("pk")[:3])
+        body = rng.choices(bodies, [BODY_WEIGHTS.get(b.body_type, 1) for b in bodies])[0]
         draft = actions.Draft(
             action_type=_weighted(rng, TYPES),
-            body=bodies[rng.randrange(len(bodies))],
+            body=body,
             acts=acts,
             grounds=[],
             lawyer=lawyer,

@@ -110,6 +110,11 @@ class Command(BaseCommand):
             window_days=_twelve_months(),
         )
         complaints = create_demo_complaints(organisation, org_private)
+        from vigil.alerts.demo import create_demo_alert_year
+        from vigil.engagement.demo import create_demo_engagement_year
+
+        create_demo_alert_year(organisation)
+        create_demo_engagement_year(organisation)
         self.stdout.write(
             f"{slug}: a demo year of {result.events} incidents, {result.cases} cases and "
             f"{complaints} complaints in {time.perf_counter() - started:.1f} s"
