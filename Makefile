@@ -31,6 +31,7 @@ system-deps: ## install Debian packages the tests need (chromium, gettext, fonts
 
 run: venv ## set up, migrate, load demo data and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	@echo "Loading demo data: two organisations and a demo year of incidents (about a minute on 2 cores)..."
 	$(DEV_ENV) $(BIN)/python manage.py demo_data
 	@echo
 	@echo "Vigil is starting. Sign in at http://$(HOST):$(PORT)/accounts/login/"

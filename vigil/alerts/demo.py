@@ -49,11 +49,29 @@ def create_demo_alerts() -> int:
     return made
 
 
-def _demo_alert(organisation: Organisation) -> int:
+# Further alerts of the demo year (days ago, region): an outreach team publishes one
+# every month or two, mostly about its own city.
+YEAR = {
+    "svitlo": [(35, "UA-30"), (70, "UA-32"), (120, "UA-30"), (180, "UA-63"), (250, "UA-30")],
+    "dostyk": [(30, "KZ-75"), (80, "KZ-75"), (140, "KZ-19"), (200, "KZ-75"), (300, "KZ-71")],
+}
+
+
+def create_demo_alert_year(organisation: Organisation) -> int:
+    """More published alerts over the demo year, so their figures are not all hidden."""
+    made = 0
+    for days_ago, region in YEAR.get(organisation.slug, []):
+        made += _demo_alert(organisation, days_ago=days_ago, region=region, enrol=False)
+    return made
+
+
+def _demo_alert(
+    organisation: Organisation, *, days_ago: int = 10, region: str = "", enrol: bool = True
+) -> int:
     caseworker = _user(organisation.slug, "caseworker")
     lawyer = _user(organisation.slug, "lawyer")
-    day = timezone.localdate() - datetime.timedelta(days=10)
-    region = REGIONS[organisation.slug]
+    day = timezone.localdate() - datetime.timedelta(days=days_ago)
+    region = region or REGIONS[organisation.slug]
     new = incident_actions.start_event(
         caseworker, organisation, start_date=day, country=organisation.country, region=region
     )
@@ -92,6 +110,8 @@ def _demo_alert(organisation: Organisation) -> int:
     membership = lawyer.memberships.get(organisation=organisation)
     actions.approve(lawyer, membership, alert.alert, alert.key, checklist=CHECKLIST)
     actions.publish(caseworker, alert.alert, alert.key)
+    if not enrol:
+        return 1
     for channel, email in (
         ("page", f"peer@{organisation.slug}.example.org"),
         ("email", f"outreach@{organisation.slug}.example.org"),

@@ -258,3 +258,93 @@ def create_demo_engagement() -> int:
             )
         filled += 1
     return filled
+
+
+# The demo year (full `make run` only): an in-service training most months and a
+# community board meeting every other month with two suggestions, so the engagement
+# figures of the dashboard and the report are not all hidden.
+TRAINING_MONTHS_AGO = (1, 2, 3, 5, 6, 7, 9, 10, 11)
+BOARD_MONTHS_AGO = (2, 4, 6, 8, 10)
+SUGGESTIONS = (
+    "Officers should not check documents at the entrance of the harm-reduction site.",
+    "Women should be searched by female officers only.",
+    "Detained OST patients should get their dose within the day.",
+    "The district officer should hold office hours at the community centre.",
+)
+
+
+def create_demo_engagement_year(organisation: Organisation) -> int:
+    """Trainings and board meetings over the last year; returns how many activities."""
+    coordinator = _member(organisation, "coordinator")
+    if coordinator is None:
+        return 0
+    user, liaison = coordinator.user, _member(organisation, "police_liaison")
+    region = {"UA": "UA-30", "KZ": "KZ-75"}.get(organisation.country, "")
+    today = timezone.localdate()
+    made = 0
+    with transaction.atomic():
+        for i, months in enumerate(TRAINING_MONTHS_AGO):
+            actions.create_activity(
+                acting_user=user,
+                organisation=organisation,
+                data=actions.ActivityData(
+                    activity_type="in_service",
+                    date=today - datetime.timedelta(days=30 * months + i),
+                    hours=4 + i % 3 * 2,
+                    region=region,
+                    board=None,
+                    partners=[],
+                    topics=[],
+                    participants=[liaison] if liaison else [],
+                    counts={"police_middle": 3 + i % 4, "police_junior": 8 + i % 5 * 2},
+                    pre_test_avg=40 + i,
+                    post_test_avg=75 + i,
+                    sealed={"place": "", "notes": "", "minutes": ""},
+                ),
+            )
+            made += 1
+        board = actions.create_board(
+            acting_user=user, organisation=organisation, region=region, district="Centre"
+        )
+        for j, months in enumerate(BOARD_MONTHS_AGO):
+            day = today - datetime.timedelta(days=30 * months)
+            meeting = actions.create_activity(
+                acting_user=user,
+                organisation=organisation,
+                data=actions.ActivityData(
+                    activity_type="board_meeting",
+                    date=day,
+                    hours=2,
+                    region=region,
+                    board=board,
+                    partners=[],
+                    topics=[],
+                    participants=[liaison] if liaison else [],
+                    counts={"police_junior": 2, "community_members": 6 + j, "wud_speakers": 2},
+                    pre_test_avg=None,
+                    post_test_avg=None,
+                    sealed={"place": "", "notes": "", "minutes": ""},
+                ),
+            )
+            made += 1
+            for k in range(2):
+                suggestion = actions.submit_suggestion(
+                    acting_user=user,
+                    board=board,
+                    meeting=meeting,
+                    text=SUGGESTIONS[(j + k) % len(SUGGESTIONS)],
+                    submitted_on=day,
+                    due_date=day + datetime.timedelta(days=30),
+                    addressed_to=liaison,
+                )
+                if k == 0:
+                    actions.move_suggestion(
+                        acting_user=user,
+                        suggestion=suggestion,
+                        to_status="answered",
+                        answer="The district police agreed to discuss it at the next meeting.",
+                    )
+                    actions.move_suggestion(
+                        acting_user=user, suggestion=suggestion, to_status="implemented"
+                    )
+    return made

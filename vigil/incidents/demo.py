@@ -26,6 +26,7 @@ Demo only: never run it against an organisation holding real data.
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -689,6 +690,23 @@ STATUS_PATHS = {
     ],
     CaseStatus.CLOSED: [CaseStatus.NEW, CaseStatus.TRIAGED, CaseStatus.ACTIVE, CaseStatus.CLOSED],
 }
+# --- a demo year: when reports arrive -------------------------------------------------------
+
+# Relative number of reports per calendar month (January first). Reasoning, from the
+# outreach programmes the EHRN brief describes: street outreach and police street
+# operations peak in the warm months (more time outside, summer "anti-drug" operations,
+# the June 26 campaign), reports dip around the New Year holidays when outreach pauses,
+# and autumn brings the year's second peak of raids before the holidays.
+# Share of given consents (other than statistics) withdrawn later: outreach workers report
+# that a few women step back, mostly from follow-up contact, after a threat or a move.
+WITHDRAWN = 0.05
+SEASONAL_WEIGHTS = (6, 7, 8, 9, 10, 12, 12, 11, 10, 10, 8, 5)
+YEAR_DAYS = 365
+
+# Days from opening a case to an intervention: outreach teams call back within days, legal
+# work follows over the next weeks.
+CONTACT_DAYS = (0, 0, 1, 1, 2, 3, 4, 6, 9, 14, 21, 30)
+
 INTERVENTIONS = [
     "INTV.LEGAL_ADVICE",
     "INTV.COMPLAINT",
@@ -799,6 +817,7 @@ class _Generator:
         org_private_key: bytes,
         rng: random.Random,
         fresh_keys: bool,
+        window_days: int = 3 * YEAR_DAYS,
     ) -> None:
         if crypto.public_of(org_private_key) != organisation_public_key(organisation):
             raise ValueError("this private key does not belong to the organisation")
@@ -807,6 +826,15 @@ class _Generator:
         self.index_key = crypto.blind_index_key(org_private_key)
         self.keys = _Keys(organisation, fresh_keys)
         self.now = timezone.now()
+        today = timezone.localdate(self.now)
+        # Days back from today, weighted by the season of the day they fall on.
+        self.days_back = list(range(window_days))
+        self.day_weights = list(
+            itertools.accumulate(
+                SEASONAL_WEIGHTS[(today - datetime.timedelta(days=d)).month - 1]
+                for d in self.days_back
+            )
+        )
         self.terms = {t.code: t.pk for t in Term.objects.filter(organisation__isnull=True)}
         self.langs = [lang for lang in organisation.languages if lang in LANGS] or ["ru"]
         country = organisation.country
@@ -883,7 +911,8 @@ class _Generator:
         rng = self.rng
         scenario = rng.choices(SCENARIOS, weights=[s.weight for s in SCENARIOS])[0]
         lang = self.lang()
-        start = (self.now - datetime.timedelta(days=rng.randrange(3 * 365))).date()
+        back = rng.choices(self.days_back, cum_weights=self.day_weights)[0]
+        start = timezone.localdate(self.now) - datetime.timedelta(days=back)
         created_at = self.when(start, rng.randrange(0, 10))
         channel = rng.choices(
             [
@@ -1048,8 +1077,15 @@ class _Generator:
         ]
         if self.rng.random() < 0.2:
             decisions.append((ConsentPurpose.ALERT, True))
+        if self.rng.random() < 0.15:
+            decisions.append((ConsentPurpose.POLICE_ANONYMISED, self.rng.random() < 0.5))
         for purpose, granted in decisions:
             batch.add(CONSENT_ROWS, self.org.pk, person, purpose, "", granted, by, at)
+        # Some women later withdraw a consent they gave: a newer row that says no.
+        for purpose, granted in decisions:
+            if granted and purpose != ConsentPurpose.STATISTICS and self.rng.random() < WITHDRAWN:
+                later = min(at + datetime.timedelta(days=self.rng.randrange(3, 90)), self.now)
+                batch.add(CONSENT_ROWS, self.org.pk, person, purpose, "", False, by, later)
         return stats
 
     def perpetrators(
@@ -1173,7 +1209,7 @@ class _Generator:
                     INTERVENTION_ROWS,
                     case,
                     self.terms[kind],
-                    (opened_at + datetime.timedelta(days=rng.randrange(30))).date(),
+                    (opened_at + datetime.timedelta(days=rng.choice(CONTACT_DAYS))).date(),
                     self.pick(sorted(assignees)),
                     response,
                     opened_at,
@@ -1260,10 +1296,12 @@ def create_incidents(
     seed: int | None = None,
     fresh_keys: bool = False,
     acting_user: User | None = None,
+    window_days: int = 3 * YEAR_DAYS,
 ) -> DemoResult:
     """Generate ``n`` demo incidents with victims, acts, perpetrators and cases."""
     started = time.perf_counter()
-    generator = _Generator(organisation, org_private_key, random.Random(seed), fresh_keys)  # noqa: S311 - demo data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    generator = _Generator(organisation, org_private_key, rng, fresh_keys, window_days)
     result = DemoResult()
     done = 0
     with historic_timestamps(Event, Person, Consent, Case, StatusChange, Task, Intervention):

@@ -39,7 +39,7 @@ from django.utils import formats, timezone, translation
 from vigil import policy
 from vigil.accounts.models import Membership
 from vigil.policy import Perm
-from vigil.stats import access, aggregate, charts, disclosure
+from vigil.stats import access, aggregate, charts, disclosure, regionmap
 from vigil.stats.aggregate import Dim, Filters, Group, Heading, SafeTable, Scope, Unit
 from vigil.stats.models import ReportJob, ReportStatus
 from vigil.stats.report_wording import words as report_words
@@ -157,6 +157,7 @@ class Section:
     figures: list[Line] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)
+    maps: list[Any] = field(default_factory=list)  # regionmap.RegionMap
 
 
 @dataclass
@@ -319,7 +320,10 @@ def collect(spec: ReportSpec, progress: Progress) -> Content:
     step()
     perpetrators = block(one(Unit.INCIDENTS, Dim.PERPETRATOR_TYPE), "", w["perpetrator_type"], w)
     step()
-    region_block = block(one(Unit.INCIDENTS, Dim.REGION), "", w["region"], w)
+    by_region = one(Unit.INCIDENTS, Dim.REGION)
+    region_block = block(by_region, "", w["region"], w)
+    countries = [spec.country] if spec.country else regionmap.countries_in(by_region)
+    region_maps = regionmap.maps_for(by_region, countries, w["hidden"])
     step()
     response = aggregate.response_figures(scope, filters, threshold)
     bands = {code: w[f"band_{code}"] for code, *_rest in aggregate.CONTACT_BANDS}
@@ -348,7 +352,7 @@ def collect(spec: ReportSpec, progress: Progress) -> Content:
         Section(w["trend"], blocks=[trend]),
         Section(w["act_types"], blocks=[act_top, act_detail]),
         Section(w["perpetrators"], blocks=[perpetrators]),
-        Section(w["regions"], blocks=[region_block]),
+        Section(w["regions"], blocks=[region_block], maps=region_maps),
         response_section,
     ]
     if complaints is not None:
@@ -503,6 +507,17 @@ def _docx_grid(document: Any, grid: Grid, w: dict[str, str]) -> None:
     _docx_table(document, [grid.row_title, *grid.columns], rows, bold_last=True)
 
 
+def _docx_map(document: Any, region_map: Any) -> None:
+    """The region map as a PNG (the SVG's outlines), its legend, and the table below it."""
+    from docx.shared import Cm
+
+    document.add_heading(region_map.title, level=2)
+    document.add_picture(io.BytesIO(regionmap.map_png(region_map)), width=Cm(16))
+    legend = document.add_paragraph()
+    legend.add_run(region_map.legend_title + ": ").italic = True
+    legend.add_run("; ".join(item.label for item in region_map.legend))
+
+
 def render_docx(content: Content) -> bytes:
     from docx import Document
     from docx.enum.text import WD_BREAK
@@ -530,6 +545,8 @@ def render_docx(content: Content) -> bytes:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(f"{line.label}: ")
             paragraph.add_run(line.value).bold = True
+        for region_map in section.maps:
+            _docx_map(document, region_map)
         for item in section.blocks:
             _docx_block(document, item, w)
         for grid in section.grids:

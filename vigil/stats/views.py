@@ -25,7 +25,7 @@ from vigil import policy
 from vigil.accounts.models import Membership
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
-from vigil.stats import access, actions, aggregate, charts, exports, views_network
+from vigil.stats import access, actions, aggregate, charts, exports, regionmap, views_network
 from vigil.stats.aggregate import Dim, Filters, Group, SafeTable, Scope, Unit
 from vigil.stats.forms import CrossReportForm, ExportForm, StatsFilterForm
 from vigil.stats.models import CrossReport, Network, NetworkShare
@@ -50,14 +50,20 @@ def _chart(title: str, table: SafeTable, kind: str = "bars") -> dict[str, Any]:
     return {"title": title, "table": table, "kind": kind, "chart": chart}
 
 
-def _figures(scope: Scope, filters: Filters, unit: Unit, depth: int | None) -> dict[str, Any]:
+def _figures(
+    scope: Scope, filters: Filters, unit: Unit, depth: int | None, countries: list[str]
+) -> dict[str, Any]:
     def one(dim: Dim, counted: Unit = unit) -> SafeTable:
         return aggregate.table(scope, counted, Group(dim, depth), None, filters)
 
     with aggregate.shared_totals():  # the key figures' totals serve every table below
         key_figures = aggregate.key_figures(scope, filters)
         response = aggregate.response_figures(scope, filters)
+        by_region = one(Dim.REGION, Unit.INCIDENTS)
         return {
+            "region_maps": regionmap.maps_for(
+                by_region, countries or regionmap.countries_in(by_region)
+            ),
             "key_figures": [(u.label, value) for u, value in key_figures.items()],
             "charts": [
                 _chart(_("Trend by month"), one(Dim.MONTH), "columns"),
@@ -100,7 +106,10 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         }
     )
     if not form.is_bound or form.is_valid():
-        context.update(_figures(scope, form.filters(), form.chosen_unit(), form.chosen_depth()))
+        countries = [] if scope.is_network else [membership.organisation.country]
+        context.update(
+            _figures(scope, form.filters(), form.chosen_unit(), form.chosen_depth(), countries)
+        )
         context["alert_figures"] = _alert_figures(scope, form.filters())
     return render(request, "stats/dashboard.html", context)
 

@@ -106,7 +106,7 @@ def test_it_completes_an_advocacy_report_with_the_make_run_worker(tmp_path: Path
         return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
     manage("migrate", "--noinput")
-    manage("demo_data")
+    manage("demo_data", "--small")
     pk = int(manage("shell", "-c", QUEUE_REPORT))
     assert manage("shell", "-c", JOB_STATUS.format(pk=pk)).split()[0] == ReportStatus.QUEUED
     worker = serve_module().worker_command(sys.executable)

@@ -179,7 +179,7 @@ def everything(transactional_db: None, tmp_path: Path, settings, caplog):
     settings.REPORT_MIN_FILL_SECONDS = 0
     caplog.set_level(logging.DEBUG)
     _reference_data()
-    call_command("demo_data", force=True, verbosity=0)
+    call_command("demo_data", "--small", force=True, verbosity=0)
     report_as_reporter()
     staff_writes()
     logs = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records).encode(
