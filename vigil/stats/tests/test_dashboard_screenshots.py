@@ -1,10 +1,13 @@
 """The statistics dashboard after the demo year, on a desktop and on a phone.
 
-The screenshots are kept as artefacts for the user guide (docs/img/).
+The screenshots are kept as artefacts under test-results/screenshots/ (not
+tracked, so a test run never changes the repository); copy them to docs/img/
+for the user guide, or run with VIGIL_SCREENSHOTS=docs/img.
 """
 
 from __future__ import annotations
 
+import os
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,8 @@ from vigil.accounts.demo import DEMO_PASSWORD
 from vigil.conftest import current_code
 
 pytestmark = pytest.mark.browser
-IMAGES = Path(__file__).resolve().parents[3] / "docs" / "img"
+ROOT = Path(__file__).resolve().parents[3]
+IMAGES = ROOT / os.environ.get("VIGIL_SCREENSHOTS", "test-results/screenshots")
 
 
 @pytest.fixture
