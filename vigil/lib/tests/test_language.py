@@ -54,6 +54,14 @@ def english_strings(language: str) -> set[str]:
     """English msgids of Vigil's catalogue whose translation differs."""
     with (LOCALE / language / "LC_MESSAGES" / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]
+    # A text that is also a translation in this language is a word of it ("Note" is
+    # Romanian for "Notes"), and so are the texts allowed for this language only.
+    own_words = {" ".join(str(v).split()) for v in catalogue.values()}
+    own_words |= {
+        line.split("] ", 1)[1].strip()
+        for line in ALLOWED_FILE.read_text(encoding="utf-8").splitlines()
+        if line.startswith(f"[{language}] ")
+    }
     found = set()
     for msgid, msgstr in catalogue.items():
         if isinstance(msgid, tuple):  # plural forms: (msgid, index)
@@ -62,7 +70,7 @@ def english_strings(language: str) -> set[str]:
             continue
         msgid = msgid.split("\x04")[-1]  # with a context: "vocabulary\x04Sexual violence"
         text = " ".join(msgid.split())
-        if text in ALLOWED or not re.search(r"[A-Za-z]{3}", text):
+        if text in ALLOWED or text in own_words or not re.search(r"[A-Za-z]{3}", text):
             continue
         found.add(text)
     return found
