@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -54,10 +55,26 @@ def _save_draft(request: HttpRequest, draft: dict[str, Any]) -> None:
     cookiebox.put(request, DRAFT, DRAFT_COOKIE, draft)
 
 
+# Every public page of a report needs the organisation (name, country, public
+# texts). It is read from the cache for a minute, dropped there whenever the
+# organisation or its key is saved (vigil/intake/apps.py); with a per-process
+# cache another worker may show the old public texts for up to that minute.
+# The report itself is always sealed to the key read fresh in actions.submit.
+ORGANISATION_CACHE_SECONDS = 60
+
+
+def organisation_cache_key(slug: str) -> str:
+    return f"intake:public-organisation:{slug}"
+
+
 def _organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).select_related("key").first()
-    if organisation is None or not hasattr(organisation, "key"):
-        raise Http404
+    cache_key = organisation_cache_key(slug)
+    organisation: Organisation | None = cache.get(cache_key)
+    if organisation is None:
+        organisation = Organisation.objects.filter(slug=slug, key__isnull=False).first()
+        if organisation is None:
+            raise Http404
+        cache.set(cache_key, organisation, ORGANISATION_CACHE_SECONDS)
     return organisation
 
 
