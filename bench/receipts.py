@@ -17,7 +17,11 @@ Phases:
 * ``fresh tickets``: guessers that load the page for every guess and wait
   out the ticket, the most a script gets through without being refused.
 
-``BENCH_RECEIPTS_SCALE`` scales the phase durations (default 1: 60 s).
+The three phases run in turn ``REPETITIONS`` times (default 3,
+``BENCH_RECEIPTS_REPETITIONS``), so each flood phase is compared with the
+quiet phase of its own repetition; the table gives min and median over the
+repetitions. ``BENCH_RECEIPTS_SCALE`` scales the phase durations (default
+1: 60 s).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from bench import common
 from bench.intake import (
@@ -57,6 +62,7 @@ TICKET_RE = re.compile(rb'name="ticket" value="([^"]+)"')
 RECEIPT_RE = re.compile(rb'id="receipt">([\d ]{19})<')
 WRONG = "1234 5678 9012 3456"
 GOAL_SECONDS = 2.0
+REPETITIONS = int(os.environ.get("BENCH_RECEIPTS_REPETITIONS", "3"))
 
 
 def _ticket(response: bytes) -> str:
@@ -171,7 +177,12 @@ PHASES = [
 
 def run() -> common.Report:
     report = common.Report(group="receipts", title=TITLE)
-    results: dict[str, object] = {"workers": WORKERS, "guessers": GUESSERS, "phases": {}}
+    results: dict[str, object] = {
+        "workers": WORKERS,
+        "guessers": GUESSERS,
+        "repetitions": REPETITIONS,
+        "phases": {label: [] for label, _guesser, _seconds in PHASES},
+    }
     with tempfile.TemporaryDirectory(prefix="vigil-bench-receipts-") as tmp:
         var_dir = Path(tmp)
         env = server_env(var_dir, secrets.token_urlsafe(48), None, KDF_PRODUCTION)
@@ -181,9 +192,12 @@ def run() -> common.Report:
         child(env, "setup")
         with Server(env, var_dir) as server:
             receipt = file_one_report(server.port)
-            for label, guesser, seconds in PHASES:
-                common.progress(f"receipts: {label}, {seconds:.0f} s")
-                results["phases"][label] = phase(server.port, receipt, seconds, guesser)  # type: ignore[index]
+            for repetition in range(1, REPETITIONS + 1):
+                for label, guesser, seconds in PHASES:
+                    common.progress(f"receipts: {label}, {seconds:.0f} s (repetition {repetition})")
+                    measured = phase(server.port, receipt, seconds, guesser)
+                    measured["load_average"] = os.getloadavg()[0]
+                    results["phases"][label].append(measured)  # type: ignore[index]
     report.data = results
     _table(report, results)
     return report
@@ -191,39 +205,54 @@ def run() -> common.Report:
 
 def _table(report: common.Report, results: dict[str, object]) -> None:
     table = common.Table(
-        f"Reporter opening her mailbox (SQLite, {WORKERS} sync workers, production KDF)",
+        f"Reporter opening her mailbox (SQLite, {WORKERS} sync workers, production KDF, "
+        f"{REPETITIONS} interleaved repetitions)",
         [
             "phase",
             "openings ok",
-            "min",
-            "median",
-            "max",
-            "median / quiet",
-            "guesses/s",
-            "guess answers",
+            "median opening: min / median over repetitions",
+            "slowest opening",
+            "median / quiet of the same repetition: min / median",
+            "guesses/s: min / median",
+            "guess answers (all repetitions)",
+            "load avg",
         ],
         note=(
             f"Goal: every opening under {GOAL_SECONDS:.0f} s. Opening = page GET + receipt "
-            "POST + thread GET as the server answers them (her typing time excluded)."
+            "POST + thread GET as the server answers them (her typing time excluded). "
+            "Each repetition runs the quiet phase (the baseline) and then both floods."
         ),
     )
-    phases: dict[str, dict[str, object]] = results["phases"]  # type: ignore[assignment]
-    quiet = phases["quiet (baseline)"]["seconds"]
-    for label, values in phases.items():
-        seconds = values["seconds"]
-        if not seconds:
-            table.add(label, f"0/{values['openings']}", "-", "-", "-", "-", "-", "-")
+    phases: dict[str, list[dict[str, Any]]] = results["phases"]  # type: ignore[assignment]
+    quiet = phases[PHASES[0][0]]
+    for label, runs in phases.items():
+        opened = sum(r["opened"] for r in runs)
+        openings = sum(r["openings"] for r in runs)
+        medians = [r["seconds"]["median"] for r in runs if r["seconds"]]
+        if not medians:
+            table.add(label, f"0/{openings}", "-", "-", "-", "-", "-", "-")
             continue
-        ratio = seconds["median"] / quiet["median"] if quiet else 0.0  # type: ignore[index]
-        answers = ", ".join(f"{k}: {v}" for k, v in sorted(values["guesses"].items()))  # type: ignore[union-attr]
+        ratios = [
+            r["seconds"]["median"] / q["seconds"]["median"]
+            for r, q in zip(runs, quiet, strict=True)
+            if r["seconds"] and q["seconds"]
+        ]
+        rates = [r["guess_rate"] for r in runs]
+        answers: dict[str, int] = {}
+        for r in runs:
+            for key, value in r["guesses"].items():
+                answers[key] = answers.get(key, 0) + value
+        loads = [r["load_average"] for r in runs]
         table.add(
             label,
-            f"{values['opened']}/{values['openings']}",
-            common.fmt_ms(seconds["min"]),  # type: ignore[index]
-            common.fmt_ms(seconds["median"]),  # type: ignore[index]
-            common.fmt_ms(seconds["max"]),  # type: ignore[index]
-            common.fmt_ratio(ratio),
-            f"{values['guess_rate']:.1f}",
-            answers or "-",
+            f"{opened}/{openings}",
+            f"{common.fmt_ms(min(medians))} / {common.fmt_ms(common.median(medians))}",
+            common.fmt_ms(max(r["seconds"]["max"] for r in runs if r["seconds"])),
+            f"{common.fmt_ratio(min(ratios))} / {common.fmt_ratio(common.median(ratios))}"
+            if ratios
+            else "-",
+            f"{min(rates):.1f} / {common.median(rates):.1f}",
+            ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())) or "-",
+            f"{min(loads):.1f}-{max(loads):.1f}",
         )
     report.tables.append(table)
