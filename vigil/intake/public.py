@@ -76,15 +76,21 @@ def organisation_cache_key(slug: str) -> str:
     return f"intake:public-organisation:{slug}"
 
 
-def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    """The organisation of a public page; the page speaks one of the languages it offers."""
+def _cached_organisation(slug: str) -> Organisation | None:
     cache_key = organisation_cache_key(slug)
     organisation: Organisation | None = cache.get(cache_key)
     if organisation is None:
         organisation = Organisation.objects.filter(slug=slug, key__isnull=False).first()
-        if organisation is None:
-            raise Http404
-        cache.set(cache_key, organisation, ORGANISATION_CACHE_SECONDS)
+        if organisation is not None:
+            cache.set(cache_key, organisation, ORGANISATION_CACHE_SECONDS)
+    return organisation
+
+
+def _organisation(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation of a public page; the page speaks one of the languages it offers."""
+    organisation = _cached_organisation(slug)
+    if organisation is None:
+        raise Http404
     languages.use_offered(request, organisation)
     return organisation
 
@@ -335,7 +341,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
     held = cookiebox.get(request, RECEIPT, DRAFT_COOKIE, None)
     if not held:
         return redirect("intake:mailbox_login")
-    organisation = Organisation.objects.filter(slug=held.get("org", "")).first()
+    organisation = _cached_organisation(str(held.get("org", "")))
     if organisation is not None:
         languages.use_offered(request, organisation)
     form = SavedForm(request.POST if request.method == "POST" else None)
