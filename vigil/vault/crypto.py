@@ -284,12 +284,17 @@ def name_skeleton(text: str) -> str:
     values); word order does not matter.
     """
     ascii_text = anyascii(text.casefold().translate(_PRE_ASCII)).lower()
-    words = []
-    for word in _NOT_LETTER.sub("", ascii_text.replace("-", " ")).split():
-        for pattern, repl in _NAME_FOLDS:
-            word = pattern.sub(repl, word)
-        words.append(word)
+    words = [_fold(word) for word in _NOT_LETTER.sub("", ascii_text.replace("-", " ")).split()]
     return " ".join(sorted(words))
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(word: str) -> str:
+    # Per word: surnames and first names repeat far more than whole names do
+    # (a register of 100,000 rows holds a few thousand of each).
+    for pattern, repl in _NAME_FOLDS:
+        word = pattern.sub(repl, word)
+    return word
 
 
 def normalise(kind: str, value: str, *, region: str | None = None) -> str:
