@@ -17,6 +17,7 @@ from django.db import transaction
 
 from vigil.audit.models import AuditEvent
 from vigil.cases.models import Case
+from vigil.complaints.models import LegalAction
 from vigil.incidents.models import Act, Event, Person
 from vigil.stats.models import RollupBuild
 
@@ -73,7 +74,10 @@ def concerned(target: Any) -> tuple[set[int], set[int], set[int]]:
     if getattr(target, "person_id", None):  # consent
         return _person(target.person_id)
     if getattr(target, "case_id", None):  # intervention, override, legal action
-        return _case(target.case_id)
+        events, victims, cases = _case(target.case_id)
+        if isinstance(target, LegalAction):  # a police report counts for its acts' incidents
+            events |= set(target.acts.values_list("event_id", flat=True))
+        return events, victims, cases
     return set(), set(), set()
 
 

@@ -86,6 +86,8 @@ TOTAL = "total"
 FIRST_CONTACT = "first_contact"
 LEGAL_SUPPORT = "legal_support"
 VICTIMS_IN_MONTH = "victims_in_month"
+CONSENT_LEVEL = "consent_level"
+POLICE_REPORT = "police_report"
 Months = set[datetime.date | None]
 Progress = Callable[[str], None]
 
@@ -221,7 +223,33 @@ def _live_cells(org_id: int, months: Months | None) -> list[RollupCell]:
         histogram[key] = histogram.get(key, 0) + n
     for (month, days), n in histogram.items():
         add(month, Unit.INCIDENTS.value, FIRST_CONTACT, days, n)
+    for (month, dimension, level), n in _consent_levels(events).items():
+        add(month, Unit.INCIDENTS.value, dimension, level, n)
     return cells
+
+
+def _consent_levels(events: QuerySet[Event]) -> dict[tuple[Any, str, str], int]:
+    """Incidents by consent level, and those that became police reports (the Ugly Mugs
+    figures of ``alerts.figures``, with its own rule), by month."""
+    from vigil.alerts import figures
+
+    month_of = {
+        pk: _day(month)
+        for pk, month in events.values_list("pk", aggregate._expression(MONTH, True))
+    }
+    reported = set(
+        LegalAction.objects.filter(
+            body__body_type__in=figures.POLICE_BODIES, acts__event__in=events
+        )
+        .exclude(status=figures.ActionStatus.DRAFT)
+        .values_list("acts__event_id", flat=True)
+    )
+    found: dict[tuple[Any, str, str], int] = {}
+    for event_id, level in figures._levels_of_events(list(month_of)).items():
+        for dimension in [CONSENT_LEVEL] + ([POLICE_REPORT] if event_id in reported else []):
+            key = (month_of[event_id], dimension, level)
+            found[key] = found.get(key, 0) + 1
+    return found
 
 
 # --- first-seen rows ---------------------------------------------------------------------
@@ -439,13 +467,18 @@ def _cells(scope: Scope, unit: str, dimension: str, filters: Filters) -> QuerySe
     qs = RollupCell.objects.filter(
         organisation_id__in=scope.organisation_ids, unit=unit, dimension=dimension
     )
+    return qs.filter(_range_q(filters)).order_by()
+
+
+def _range_q(filters: Filters) -> Q:
+    q = Q()
     if filters.date_from or filters.date_to:
-        qs = qs.filter(month__isnull=False)
+        q &= Q(month__isnull=False)
     if filters.date_from:
-        qs = qs.filter(month__gte=filters.date_from)
+        q &= Q(month__gte=filters.date_from)
     if filters.date_to:
-        qs = qs.filter(month__lte=filters.date_to)
-    return qs.order_by()
+        q &= Q(month__lte=filters.date_to)
+    return q
 
 
 def _by(qs: QuerySet[RollupCell], *names: str) -> list[tuple]:
@@ -546,6 +579,30 @@ def contact_histogram(scope: Scope, filters: Filters) -> dict[int, int] | None:
         return None
     rows = _by(_cells(scope, Unit.INCIDENTS.value, FIRST_CONTACT, filters), "value")
     return {int(v): int(n) for v, n in rows if n}
+
+
+def consent_levels(
+    organisation_ids: tuple[int, ...],
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> tuple[dict[str, int], dict[str, int]] | None:
+    """Incidents by consent level, and police reports by level, for ``alerts.figures``
+    (no de-duplication there: a network sums its organisations)."""
+    filters = Filters(date_from=start, date_to=end)
+    scope = Scope(tuple(organisation_ids))
+    if not servable(scope, filters):
+        return None
+    rows = RollupCell.objects.filter(
+        organisation_id__in=organisation_ids,
+        unit=Unit.INCIDENTS.value,
+        dimension__in=[CONSENT_LEVEL, POLICE_REPORT],
+    )
+    rows = rows.filter(_range_q(filters)).order_by()
+    counts: dict[str, int] = {}
+    police: dict[str, int] = {}
+    for dimension, value, n in _by(rows, "dimension", "value"):
+        (counts if dimension == CONSENT_LEVEL else police)[value] = int(n)
+    return counts, police
 
 
 def legal_split(scope: Scope, filters: Filters) -> dict[bool, int] | None:
