@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from vigil.accounts.models import Organisation
 from vigil.alerts import figures as alert_figures
-from vigil.cases.models import Case, Intervention
+from vigil.cases.consent import record_consent
+from vigil.cases.models import Case, ConsentPurpose, Intervention
 from vigil.conftest import World
 from vigil.incidents import actions as incident_actions
 from vigil.incidents.models import Act, Event, EventStatus, Perpetrator, Person
@@ -365,3 +366,20 @@ def test_the_dashboard_query_count_does_not_grow_with_the_incidents(
     assert RollupCell.objects.filter(
         organisation=world.org, unit="acts", dimension="total"
     ).exists()
+
+
+def test_a_consent_withdrawal_leaves_the_roll_ups_through_the_worker(
+    world: World, data: Data, django_capture_on_commit_callbacks: Any
+) -> None:
+    rollup.rebuild(world.org.pk)
+    scope = Scope.for_organisation(world.org)
+    assert aggregate.key_figures(scope, Filters(), 1)[Unit.INCIDENTS] == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        record_consent(
+            world["caseworker"].user, data.people["P3"], ConsentPurpose.STATISTICS, False
+        )
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    figures = aggregate.key_figures(scope, Filters(), 1)
+    assert figures == {Unit.INCIDENTS: 2, Unit.ACTS: 4, Unit.VICTIMS: 2}  # E3 left
+    assert figures == _live(aggregate.key_figures, scope, Filters())
+    assert assert_same(scope) > 0
