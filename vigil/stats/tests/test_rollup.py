@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -271,8 +272,18 @@ def test_roll_ups_equal_the_live_aggregation_on_random_data_and_after_changes(
 # --- the worker -------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The database worker, in process: it would close the test's open transaction's
+    connection between tasks (a no-op on SQLite, fatal on PostgreSQL), so not that."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
 def test_a_recorded_change_enqueues_a_refresh_that_the_worker_applies(
-    world: World, data: Data, django_capture_on_commit_callbacks: Any
+    world: World, data: Data, django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     rollup.rebuild(world.org.pk)
     scope = Scope.for_organisation(world.org)
@@ -289,7 +300,7 @@ def test_a_recorded_change_enqueues_a_refresh_that_the_worker_applies(
     assert queued.count() == 1
     stale = rollup.count(scope, Unit.ACTS, group, None, Filters())
     assert stale is not None and stale.cell(rape.pk) == 1  # not yet: the worker does it
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_worker()
     assert queued.get().status == "SUCCESSFUL"
     after = rollup.count(scope, Unit.ACTS, group, None, Filters())
     assert after is not None and after.cell(rape.pk) == 2
@@ -369,7 +380,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_incidents(
 
 
 def test_a_consent_withdrawal_leaves_the_roll_ups_through_the_worker(
-    world: World, data: Data, django_capture_on_commit_callbacks: Any
+    world: World, data: Data, django_capture_on_commit_callbacks: Any, run_worker: Any
 ) -> None:
     rollup.rebuild(world.org.pk)
     scope = Scope.for_organisation(world.org)
@@ -378,7 +389,7 @@ def test_a_consent_withdrawal_leaves_the_roll_ups_through_the_worker(
         record_consent(
             world["caseworker"].user, data.people["P3"], ConsentPurpose.STATISTICS, False
         )
-    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    run_worker()
     figures = aggregate.key_figures(scope, Filters(), 1)
     assert figures == {Unit.INCIDENTS: 2, Unit.ACTS: 4, Unit.VICTIMS: 2}  # E3 left
     assert figures == _live(aggregate.key_figures, scope, Filters())
