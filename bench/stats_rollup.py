@@ -97,7 +97,10 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
             f"{result['generate_seconds']:.0f} s; rebuild_rollups for both organisations took "
             f"{result['rebuild_seconds']:.0f} s. Roll-ups equal the live aggregation on the big "
             f"organisation (key figures, acts by act type): "
-            f"{'yes' if result['equal'] else 'NO'}."
+            f"{'yes' if result['equal'] else 'NO'}. The worker's refresh after one change "
+            f"(one incident of the big organisation: its month, victims and case) took "
+            f"{_ms(result['refresh']['median'])} (median of {RUNS}, min "
+            f"{_ms(result['refresh']['min'])})."
         ),
     )
     for label, row, acts in (("big", big, ACTS), ("small", small, SMALL)):
@@ -146,7 +149,9 @@ def worker(name: str) -> dict[str, Any]:
     _say(name, f"roll-ups equal live: {equal}")
     clients = {"big": _sign_in(big), "small": _sign_in(small)}
     timings = _interleave(name, clients)
+    refresh = _refresh(name, big)
     result = {
+        "refresh": refresh,
         "database": label,
         "generate_seconds": generate_seconds,
         "rebuild_seconds": rebuild_seconds,
@@ -375,6 +380,25 @@ def _check(world: dict[str, Any]) -> bool:
             aggregate.count(scope, Unit.ACTS, Group(Dim.ACT_TYPE, 0)),
         )
     return stored == live
+
+
+def _refresh(name: str, world: dict[str, Any]) -> dict[str, Any]:
+    """What the worker does after one change: refresh one incident of the big organisation
+    (its month's cells and its victims' and cases' first-seen rows)."""
+    from vigil.incidents.models import Event
+    from vigil.stats import rollup
+
+    org = world["org"].pk
+    event = (
+        Event.objects.filter(organisation_id=org, status="recorded", stats_consent=True)
+        .exclude(cases=None)
+        .order_by("-pk")
+        .first()
+    )
+    assert event is not None
+    times = [common.time_once(lambda: rollup.refresh(org, [event.pk])) for _ in range(RUNS)]
+    _say(name, f"refresh of one incident: {', '.join(f'{t * 1000:,.0f} ms' for t in times)}")
+    return {"min": min(times), "median": common.median(times), "samples": times}
 
 
 def _sign_in(world: dict[str, Any]) -> Any:
