@@ -24,7 +24,7 @@ from vigil.incidents import actions as incident_actions
 from vigil.incidents.models import Act, Event, EventStatus, Perpetrator, Person
 from vigil.stats import aggregate, hooks, rollup
 from vigil.stats.aggregate import TABLE_UNITS, Dim, Filters, Group, Scope, Unit
-from vigil.stats.models import RollupCell, RollupEventState, RollupFirstSeen
+from vigil.stats.models import CrossReport, RollupCell, RollupEventState, RollupFirstSeen
 from vigil.stats.tests.fixtures import Data
 from vigil.vocab.models import Term
 
@@ -94,7 +94,12 @@ def test_the_roll_ups_of_the_hand_counted_data_equal_the_live_counts(
     figures = aggregate.key_figures(scope, Filters(), 0)
     assert figures == {Unit.INCIDENTS: 3, Unit.ACTS: 6, Unit.VICTIMS: 3}
     # a network whose incidents are cross-reported needs the incidents: counted live
-    assert not rollup.servable(Scope((world.org.pk, world.other_org.pk), 1), Filters())
+    network = Scope((world.org.pk, world.other_org.pk), 1)
+    assert not rollup.servable(network, Filters())
+    # without cross-reports a network's figures are its organisations' sums
+    CrossReport.objects.all().delete()
+    assert rollup.servable(network, Filters())
+    assert assert_same(network) > 150
 
 
 # --- random data ------------------------------------------------------------------------------
@@ -394,3 +399,17 @@ def test_a_consent_withdrawal_leaves_the_roll_ups_through_the_worker(
     assert figures == {Unit.INCIDENTS: 2, Unit.ACTS: 4, Unit.VICTIMS: 2}  # E3 left
     assert figures == _live(aggregate.key_figures, scope, Filters())
     assert assert_same(scope) > 0
+
+
+def test_exports_read_the_roll_ups(world: World, data: Data, signed_in: Any) -> None:
+    client = signed_in("analyst")
+    rollup.rebuild(world.org.pk)
+    url = "/stats/export.csv?rows=month&columns=act_type&depth=detail&unit=acts"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert not [q for q in captured.captured_queries if '"incidents_act"' in q["sql"]]
+    RollupCell.objects.filter(organisation=world.org).delete()  # the export shows the cells
+    response = client.get(url)
+    assert b"".join(response.streaming_content) != body
