@@ -91,6 +91,30 @@ def _levels_of_events(event_ids: list[int]) -> dict[int, str]:
     }
 
 
+def _count_levels(
+    organisation_ids: tuple[int, ...],
+    start: datetime.date | None,
+    end: datetime.date | None,
+    counts: dict[str, int],
+    police: dict[str, int],
+) -> None:
+    """Incidents by consent level and police reports, from the incidents themselves."""
+    events = Event.objects.filter(
+        organisation_id__in=organisation_ids,
+        status=EventStatus.RECORDED,
+        stats_consent=True,
+        **_between("start_date", start, end),
+    )
+    reported = set(
+        LegalAction.objects.filter(body__body_type__in=POLICE_BODIES, acts__event__in=events)
+        .exclude(status=ActionStatus.DRAFT)
+        .values_list("acts__event_id", flat=True)
+    )
+    for event_id, level in _levels_of_events(list(events.values_list("pk", flat=True))).items():
+        counts[level] += 1
+        police[level] += event_id in reported
+
+
 def figures(
     organisation_ids: tuple[int, ...],
     start: datetime.date | None = None,
@@ -113,22 +137,18 @@ def figures(
         Line(str(_("Messages delivered to members")), disclosure.safe_value(reached, threshold)),
         Line(str(_("Checker lookups")), disclosure.safe_value(lookups, threshold)),
     ]
-    events = Event.objects.filter(
-        **orgs,
-        status=EventStatus.RECORDED,
-        stats_consent=True,
-        **_between("start_date", start, end),
-    )
     counts = dict.fromkeys(consent.LEVEL_VALUES, 0)
     police = dict.fromkeys(consent.LEVEL_VALUES, 0)
-    reported = set(
-        LegalAction.objects.filter(body__body_type__in=POLICE_BODIES, acts__event__in=events)
-        .exclude(status=ActionStatus.DRAFT)
-        .values_list("acts__event_id", flat=True)
-    )
-    for event_id, level in _levels_of_events(list(events.values_list("pk", flat=True))).items():
-        counts[level] += 1
-        police[level] += event_id in reported
+    from vigil.stats import aggregate, rollup
+
+    stored = None if aggregate._LIVE.get() else rollup.consent_levels(organisation_ids, start, end)
+    if stored is not None:  # the statistics roll-ups hold them by month
+        for level, n in stored[0].items():
+            counts[level] = n
+        for level, n in stored[1].items():
+            police[level] = n
+    else:
+        _count_levels(organisation_ids, start, end, counts, police)
     shown = disclosure.protect_1d(list(counts.values()), sum(counts.values()), threshold)
     shown_police = disclosure.protect_1d(list(police.values()), sum(police.values()), threshold)
     labels = dict(consent.LEVELS)

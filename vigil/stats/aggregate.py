@@ -532,6 +532,29 @@ def _grouped(qs: QuerySet, measure: Count, names: dict[str, Any]) -> dict[tuple,
     return {tuple(r[:-1]): r[-1] for r in rows}
 
 
+_LIVE: ContextVar[bool] = ContextVar("stats_live", default=False)
+
+
+@contextlib.contextmanager
+def counted_live() -> Iterator[None]:
+    """Count from the incidents themselves inside the block, never from roll-ups (the
+    oracle the roll-ups are tested against, and a fallback for anyone who needs it)."""
+    token = _LIVE.set(True)
+    try:
+        yield
+    finally:
+        _LIVE.reset(token)
+
+
+def _rollup() -> Any:
+    """The roll-up module, or None inside ``counted_live``."""
+    if _LIVE.get():
+        return None
+    from vigil.stats import rollup
+
+    return rollup
+
+
 def count(
     scope: Scope,
     unit: Unit,
@@ -539,7 +562,21 @@ def count(
     columns: Group | None = None,
     filters: Filters = Filters(),
 ) -> RawTable:
-    """Raw counts by one or two groupings, with totals counted directly."""
+    """Raw counts by one or two groupings, with totals counted directly: from the
+    roll-ups where they give the same numbers (``rollup.py``), live otherwise."""
+    rollup = _rollup()
+    served = rollup.count(scope, unit, rows, columns, filters) if rollup else None
+    return served if served is not None else count_live(scope, unit, rows, columns, filters)
+
+
+def count_live(
+    scope: Scope,
+    unit: Unit,
+    rows: Group,
+    columns: Group | None = None,
+    filters: Filters = Filters(),
+) -> RawTable:
+    """Raw counts by one or two groupings from the incidents themselves."""
     qs, column, on_event = _base(unit, scope, filters)
     r_expr = _expression(rows, on_event)
     total = _total(unit, scope, filters, lambda: qs.aggregate(n=_measure(column, on_event))["n"])
@@ -792,15 +829,25 @@ def key_figures(
     threshold: int | None = None,
 ) -> dict[Unit, int | None]:
     """Incidents, acts and victims (each a standalone figure, suppressed if small)."""
+    rollup = _rollup()
+    stored: dict[Unit, int | None] = {}
+    if rollup:
+        stored = {u: rollup.total(scope, u, filters) for u in TABLE_UNITS}
     incidents = _total(
         Unit.INCIDENTS,
         scope,
         filters,
-        lambda: events(scope, filters).aggregate(n=Count("pk"))["n"],
+        lambda: (
+            events(scope, filters).aggregate(n=Count("pk"))["n"]
+            if stored.get(Unit.INCIDENTS) is None
+            else stored[Unit.INCIDENTS]
+        ),
     )
     counted: dict[str, int] = {}
 
     def both() -> dict[str, int]:
+        if stored.get(Unit.ACTS) is not None and stored.get(Unit.VICTIMS) is not None:
+            return {"acts": stored[Unit.ACTS] or 0, "victims": stored[Unit.VICTIMS] or 0}
         if not counted:
             counted.update(
                 acts(scope, filters).aggregate(
@@ -879,13 +926,37 @@ def _median(histogram: dict[int, int]) -> float:
     return int(middle) if middle == int(middle) else middle
 
 
+def _legal_split(scope: Scope, filters: Filters) -> dict[bool, int]:
+    """Counted cases with (True) and without (False) legal support."""
+    case_ids = CaseRecord.incidents.through.objects.filter(
+        event_id__in=events(scope, filters).values("pk")
+    ).values("case_id")
+    legal = Intervention.objects.filter(
+        case=OuterRef("pk"), intervention_type__code__in=LEGAL_INTERVENTIONS
+    )
+    # A complaint or lawsuit filed on the case is legal aid too, even when nobody
+    # also recorded it as an intervention.
+    filed = LegalAction.objects.filter(case=OuterRef("pk"), submitted_on__isnull=False)
+    return dict(
+        CaseRecord.objects.filter(pk__in=case_ids)
+        .annotate(legal=Exists(legal) | Exists(filed))
+        .values("legal")
+        .annotate(n=Count("pk"))
+        .values_list("legal", "n")
+        .order_by()
+    )
+
+
 def response_figures(
     scope: Scope,
     filters: Filters = Filters(),
     threshold: int | None = None,
 ) -> ResponseFigures:
     t = disclosure.min_cell() if threshold is None else threshold
-    histogram = _contact_histogram(scope, filters)
+    rollup = _rollup()
+    histogram = rollup.contact_histogram(scope, filters) if rollup else None
+    if histogram is None:
+        histogram = _contact_histogram(scope, filters)
     band_counts = [
         sum(n for days, n in histogram.items() if lo <= days and (hi is None or days <= hi))
         for _code, _label, lo, hi in CONTACT_BANDS
@@ -902,23 +973,9 @@ def response_figures(
     )
     median = _median(histogram) if responded >= t else None
 
-    case_ids = CaseRecord.incidents.through.objects.filter(
-        event_id__in=events(scope, filters).values("pk")
-    ).values("case_id")
-    legal = Intervention.objects.filter(
-        case=OuterRef("pk"), intervention_type__code__in=LEGAL_INTERVENTIONS
-    )
-    # A complaint or lawsuit filed on the case is legal aid too, even when nobody
-    # also recorded it as an intervention.
-    filed = LegalAction.objects.filter(case=OuterRef("pk"), submitted_on__isnull=False)
-    split = dict(
-        CaseRecord.objects.filter(pk__in=case_ids)
-        .annotate(legal=Exists(legal) | Exists(filed))
-        .values("legal")
-        .annotate(n=Count("pk"))
-        .values_list("legal", "n")
-        .order_by()
-    )
+    split = rollup.legal_split(scope, filters) if rollup else None
+    if split is None:
+        split = _legal_split(scope, filters)
     with_legal, without = split.get(True, 0), split.get(False, 0)
     legal_table = one_column(
         Unit.CASES,

@@ -180,3 +180,93 @@ class ReportJob(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in {ReportStatus.QUEUED, ReportStatus.RUNNING}
+
+
+# --- roll-ups (see rollup.py) -------------------------------------------------------------
+
+
+class RollupBuild(models.Model):
+    """An organisation whose roll-ups are complete: statistics read them from then on.
+
+    Until ``rebuild_rollups`` (or the worker's first refresh) has built them, the
+    statistics of the organisation are counted live."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.built_at}"
+
+
+class RollupCell(models.Model):
+    """One count of one organisation in one month (null: incidents without a start date).
+
+    ``unit``: incidents, acts (summable across months), victims and cases (counted in
+    the month they were first seen: summable from the first month on),
+    victims_in_month (distinct victims within the month, not summable).
+    ``dimension``: ``total``, a dimension code, ``<code>@0`` for main categories,
+    ``first_contact`` (days to first intervention) or ``legal_support``.
+    ``value``: the key as text (term id, region code ...); null: not recorded."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(null=True)
+    unit = models.CharField(max_length=16)
+    dimension = models.CharField(max_length=40)
+    value = models.CharField(max_length=64, null=True)  # noqa: DJ001 - None: not recorded, "" differs
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["organisation", "unit", "dimension", "month"], name="stats_rollup_read"
+            ),
+            models.Index(fields=["organisation", "month", "unit"], name="stats_rollup_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.unit} {self.dimension}={self.value}: {self.count}"
+
+
+class RollupFirstSeen(models.Model):
+    """The month in which a victim (or case) was first counted with a value.
+
+    Distinct victims cannot be summed across months; victims counted in the month
+    they were first seen can (from the first month up to any month). One row per
+    (organisation, victim, dimension, value): bounded by distinct victims and values,
+    not by acts, and exact (no sketch)."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=8)  # victim / case
+    key = models.BigIntegerField()  # Person or Case id
+    dimension = models.CharField(max_length=40)
+    value = models.CharField(max_length=64, null=True)  # noqa: DJ001 - None: not recorded, "" differs
+    month = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["organisation", "kind", "key"], name="stats_first_key"),
+            models.Index(fields=["organisation", "kind", "month"], name="stats_first_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} {self.dimension}={self.value}: {self.month}"
+
+
+class RollupEventState(models.Model):
+    """The month in which the roll-ups last counted an incident (so that a change of
+    its date, or its deletion, also recomputes the month it left)."""
+
+    event_id = models.BigIntegerField(primary_key=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.month}"
