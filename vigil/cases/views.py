@@ -595,7 +595,7 @@ def my_work(request: StaffRequest) -> HttpResponse:
         awaiting = (
             cases.filter(closure_requested_at__isnull=False, status__in=transitions.CLOSABLE)
             .select_related("client", "closure_requested_by")
-            .order_by("closure_requested_at")
+            .order_by("closure_requested_at")[:MY_WORK_LIMIT]
         )
     open_cases = list(my_cases)
     unread = conversation.unread_by_case([case.pk for case in open_cases])

@@ -76,7 +76,20 @@ class Submission(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "created_at"]),
+            # The inbox: new reports, danger first, then oldest first, read in index order.
+            models.Index(
+                fields=["organisation", "status", "-urgent", "created_at"],
+                name="intake_sub_inbox_idx",
+            ),
+            # "Recently triaged": backwards along triage time, never a sort of all of them.
+            models.Index(
+                fields=["organisation", "-triaged_at"],
+                name="intake_sub_triaged_idx",
+                condition=models.Q(triaged_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"R-{self.pk:06d}"
