@@ -121,6 +121,8 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Backups (manage.py backup): JSON with times to the microsecond, so the audit chain verifies.
+SERIALIZATION_MODULES = {"vigiljson": "vigil.vault.fullprecision"}
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:

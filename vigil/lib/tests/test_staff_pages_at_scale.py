@@ -118,6 +118,7 @@ def _make_cases(world: World, n: int) -> None:
     user = world["caseworker"].user
     for case in Case.objects.exclude(pk__in=before).filter(organisation=world.org):
         case.assignees.add(user)
+        assert case.sealed_key is not None
         key = crypto.unseal(world.org_private, bytes(case.sealed_key))
         Task.objects.create(
             case=case,
