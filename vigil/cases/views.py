@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -586,7 +586,10 @@ def my_work(request: StaffRequest) -> HttpResponse:
         .order_by("-updated_at")[:MY_WORK_LIMIT]
     )
     tasks = (
-        Task.objects.filter(case__in=cases, assignee=user, done_at__isnull=True)
+        # Her open tasks first, then a check per task that its case is in scope:
+        # "case__in=cases" would list every case of the organisation.
+        Task.objects.filter(assignee=user, done_at__isnull=True)
+        .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
         .select_related("case", "case__client")
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:MY_WORK_LIMIT]
     )
