@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import os
 import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -14,7 +27,7 @@ from vigil.accounts import session_store
 from vigil.conftest import World
 from vigil.intake.models import PendingReceipt, Submission
 
-STEPS = [
+STEPS: list[tuple[str, dict[str, Any]]] = [
     ("what", {"what": ["search"], "story": "Остановили у метро и обыскали сумку"}),
     ("when", {"when": "this_week", "region": "UA-30", "place": "transport"}),
     ("who", {"who": "police", "uniform": "yes"}),
@@ -129,3 +142,128 @@ def test_it_forgets_a_receipt_past_its_time(world: World, settings) -> None:
     browser.post("/report/svitlo/review/", {"website": ""})
     PendingReceipt.objects.update(expires_at="2000-01-01T00:00:00Z")
     assert browser.get("/report/receipt/").status_code == 302
+
+
+# --- a real server, killed with SIGKILL and started again ---------------------------------------
+
+ROOT = Path(__file__).resolve().parents[3]
+SETUP = """
+from vigil.accounts import actions
+from vigil.vocab.loader import load_terms
+from vigil.vocab.models import Term
+if not Term.objects.exists():
+    load_terms(Term)
+actions.create_organisation(None, name="Svitlo", slug="svitlo", country="UA", languages=["uk"])
+"""
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Browser:
+    """Plain form posts with a cookie jar, as a browser with JavaScript off."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
+        )
+
+    def get(self, path: str) -> tuple[int, str, str]:
+        return self._open(urllib.request.Request(self.base + path))  # noqa: S310 - http://127.0.0.1 only
+
+    def post(self, path: str, data: dict[str, Any]) -> tuple[int, str, str]:
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        fields = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True)
+        request = urllib.request.Request(self.base + path, data=fields.encode())  # noqa: S310 - http://127.0.0.1 only
+        return self._open(request)
+
+    def _open(self, request: urllib.request.Request) -> tuple[int, str, str]:
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode(), ""
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(), exc.headers.get("Location", "")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn with fixed arguments
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "vigil.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise AssertionError("the server did not start")
+
+
+def test_it_shows_the_same_receipt_after_the_server_is_killed_and_restarted(
+    tmp_path: Path,
+) -> None:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        VIGIL_VAR_DIR=str(tmp_path),
+        VIGIL_TESTING="1",
+        SECURE_COOKIES="0",
+        REPORT_MIN_FILL_SECONDS="0",
+    )
+    for args in (["migrate", "-v0"], ["shell", "-c", SETUP]):
+        subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=600
+        )
+    port = _free_port()
+    server = _serve(env, port)
+    try:
+        browser = Browser(port)
+        assert browser.get("/report/svitlo/")[0] == 200
+        assert browser.post("/report/svitlo/", {})[0] == 302
+        for step, data in STEPS:
+            assert browser.post(f"/report/svitlo/{step}/", data)[0] == 302, step
+        status, _body, location = browser.post("/report/svitlo/review/", {"website": ""})
+        assert (status, location) == (302, "/report/receipt/")
+        status, page, _ = browser.get("/report/receipt/")
+        first = re.search(r'id="receipt">([\d ]+)<', page)
+        assert status == 200 and first
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+
+    server = _serve(env, port)
+    try:
+        status, page, _ = browser.get("/report/receipt/")
+        again = re.search(r'id="receipt">([\d ]+)<', page)
+        assert status == 200 and again and again.group(1) == first.group(1)
+        status, page, _ = browser.post("/report/receipt/", {"saved": "on"})
+        assert status == 200 and "Thank you" in page
+        assert browser.get("/report/receipt/")[:1] == (302,)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    with sqlite3.connect(tmp_path / "live.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM intake_submission").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(*) FROM intake_pendingreceipt").fetchone() == (0,)
