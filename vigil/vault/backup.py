@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -117,6 +118,11 @@ def create(out: Path, say: Say) -> Summary:
         objects = len(json.loads(dump.read_bytes()))
         say(f"database: {objects} objects")
         files = list(_media_files())
+        if not isinstance(default_storage, FileSystemStorage):
+            say(
+                "warning: stored files are in object storage, not MEDIA_ROOT; "
+                "copy the bucket with the provider's own replication"
+            )
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -127,6 +133,9 @@ def create(out: Path, say: Say) -> Summary:
             "members": {DATABASE: _sha256(dump)},
         }
         partial = out.with_name(out.name + ".partial")
+        # Password hashes and TOTP secrets are in the rows: readable by the owner only.
+        partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, DATABASE)
             for number, (path, relative) in enumerate(files, 1):

@@ -80,6 +80,7 @@ def test_it_restores_into_an_empty_database_and_she_opens_her_sealed_data(
     out = io.StringIO()
     call_command("backup", str(archive), stdout=out)
     assert "database:" in out.getvalue() and "media: 1/1 files" in out.getvalue()
+    assert archive.stat().st_mode & 0o777 == 0o600
 
     # Sealed only: no narrative, no file content, no installation secret.
     blob = _archive_bytes(archive)
