@@ -127,6 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Backups (manage.py backup): JSON with times to the microsecond, so the audit chain verifies.
+SERIALIZATION_MODULES = {"vigiljson": "vigil.vault.fullprecision"}
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -305,6 +307,9 @@ SUBMISSION_EXPIRY_DAYS = env_int("SUBMISSION_EXPIRY_DAYS", 90, minimum=1)
 REPORT_MIN_FILL_SECONDS = env_int("REPORT_MIN_FILL_SECONDS", 5, minimum=0)
 REPORT_SESSION_LIMIT_PER_HOUR = env_int("REPORT_SESSION_LIMIT_PER_HOUR", 5, minimum=1)
 REPORT_GLOBAL_LIMIT_PER_MINUTE = env_int("REPORT_GLOBAL_LIMIT_PER_MINUTE", 120, minimum=1)
+# How long a stored report's receipt can be shown again (reload, crash, restart)
+# until she confirms she saved it; the browser's cookie key is needed to read it.
+RECEIPT_PENDING_HOURS = env_int("RECEIPT_PENDING_HOURS", 24, minimum=1)
 RECEIPT_SESSION_FAILURES = env_int("RECEIPT_SESSION_FAILURES", 5, minimum=1)
 # A mailbox page's ticket is good only after this many seconds (a person reads
 # and types; a script waits). RECEIPT_GLOBAL_FAILURES_PER_MINUTE only bounds

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -573,7 +573,10 @@ def my_work(request: StaffRequest) -> HttpResponse:
         .order_by("-updated_at")[:MY_WORK_LIMIT]
     )
     tasks = (
-        Task.objects.filter(case__in=cases, assignee=user, done_at__isnull=True)
+        # Her open tasks first, then a check per task that its case is in scope:
+        # "case__in=cases" would list every case of the organisation.
+        Task.objects.filter(assignee=user, done_at__isnull=True)
+        .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
         .select_related("case", "case__client")
         .order_by(F("due_date").asc(nulls_last=True), "pk")[:MY_WORK_LIMIT]
     )
@@ -582,7 +585,7 @@ def my_work(request: StaffRequest) -> HttpResponse:
         awaiting = (
             cases.filter(closure_requested_at__isnull=False, status__in=transitions.CLOSABLE)
             .select_related("client", "closure_requested_by")
-            .order_by("closure_requested_at")
+            .order_by("closure_requested_at")[:MY_WORK_LIMIT]
         )
     open_cases = list(my_cases)
     unread = conversation.unread_by_case([case.pk for case in open_cases])

@@ -91,7 +91,11 @@ class OversightBody(models.Model):
 
     class Meta:
         ordering = ["country", "body_type", "slug"]
-        indexes = [models.Index(fields=["country", "is_active"])]
+        indexes = [
+            models.Index(fields=["country", "is_active"]),
+            # The directory's order, so a page is read off the index, never sorted.
+            models.Index(fields=["country", "body_type", "slug"], name="complaints_body_dir_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

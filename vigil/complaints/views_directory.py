@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Q
@@ -29,11 +30,15 @@ from vigil.complaints.models import (
     OversightBody,
 )
 from vigil.incidents import regions
+from vigil.lib import paging
 from vigil.lib.requests import StaffRequest
 from vigil.policy import Perm
 from vigil.vault import downloads
 
 GET_POST = ["GET", "POST"]
+BODY_ORDER = ["country", "body_type", "slug"]
+BODY_PAGE_SIZE = 100
+MAX_COUNTRIES = 300
 
 
 def _user(request: StaffRequest) -> User:
@@ -51,22 +56,26 @@ def _data(request: StaffRequest) -> Any:
 def body_list(request: StaffRequest) -> HttpResponse:
     membership = access.membership(request, Perm.DIRECTORY_VIEW)
     country = request.GET.get("country", "")
-    bodies = access.bodies_for(request).order_by("country", "body_type", "slug")
-    countries = sorted(set(access.bodies_for(request).values_list("country", flat=True)))
+    bodies = access.bodies_for(request)
+    countries = _countries(bodies)
     if country and country in countries:
         bodies = bodies.filter(Q(country=country) | Q(country=""))
     else:
         country = ""
+    keyset = paging.page(bodies, BODY_ORDER, request.GET.get("after"), BODY_PAGE_SIZE)
     holidays = Holiday.objects.filter(date__year=timezone.localdate().year)
     if country:
         holidays = holidays.filter(country=country)
-    # Grouped by country, a heading each; international bodies (no country) last.
+    # The page's bodies grouped by country, a heading each; international ones
+    # (no country) last.
     groups: dict[str, list[OversightBody]] = {}
-    for body in bodies:
+    for body in keyset.rows:
         groups.setdefault(body.country, []).append(body)
     order = sorted(groups, key=lambda code: (code == "", regions.country_name(code)))
     context = {
-        "bodies": bodies,
+        "bodies": keyset.rows,
+        "keyset": keyset,
+        "query": urlencode({"country": country}) if country else "",
         "groups": [(code, regions.country_name(code), groups[code]) for code in order],
         "countries": [(c, regions.country_name(c)) for c in countries if c],
         "country": country,
@@ -74,6 +83,21 @@ def body_list(request: StaffRequest) -> HttpResponse:
         "holidays": holidays,
     }
     return render(request, "complaints/body_list.html", context)
+
+
+def _countries(bodies: Any) -> list[str]:
+    """The distinct countries, one index seek each: no scan of every body."""
+    found: list[str] = []
+    current = bodies.order_by("country").values_list("country", flat=True).first()
+    while current is not None and len(found) < MAX_COUNTRIES:
+        found.append(current)
+        current = (
+            bodies.filter(country__gt=current)
+            .order_by("country")
+            .values_list("country", flat=True)
+            .first()
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from vigil.intake.models import (
     Author,
     Channel,
     Message,
+    PendingReceipt,
     RejectReason,
     Submission,
     SubmissionStatus,
@@ -65,8 +66,14 @@ def submit(
     *,
     channel: str = Channel.WEB,
     entered_by: User | None = None,
+    browser_key: bytes | None = None,
 ) -> NewSubmission:
-    """Store a report sealed to the organisation; return the receipt (shown once)."""
+    """Store a report sealed to the organisation; return the receipt (shown once).
+
+    With ``browser_key`` (the key her browser already holds in a cookie) the
+    receipt is also kept, encrypted under it, in the same transaction: she can
+    reload it after a crash or restart until she confirms she saved it.
+    """
     receipt = receipts.new_receipt()
     derived = receipts.derive(receipt)
     thread_key = crypto.new_key()
@@ -81,6 +88,8 @@ def submit(
             urgent=bool(report.get("urgent")),
             entered_by=entered_by,
         )
+        if browser_key is not None:
+            _keep_pending(browser_key, receipt, organisation.slug)
         record(
             entered_by,
             "submission.create",
@@ -92,6 +101,43 @@ def submit(
             pk = submission.pk
             transaction.on_commit(lambda: tasks.notify_danger.enqueue(pk))
     return NewSubmission(submission, receipt)
+
+
+def _keep_pending(browser_key: bytes, receipt: str, slug: str) -> None:
+    now = timezone.now()
+    PendingReceipt.objects.filter(expires_at__lt=now).delete()
+    lookup = receipts.pending_lookup(browser_key)
+    # A second report from the same browser replaces the first one's receipt.
+    PendingReceipt.objects.filter(lookup=lookup).delete()
+    PendingReceipt.objects.create(
+        lookup=lookup,
+        sealed=crypto.encrypt_json(browser_key, {"receipt": receipt, "org": slug}),
+        expires_at=now + datetime.timedelta(hours=settings.RECEIPT_PENDING_HOURS),
+    )
+
+
+def pending_receipt(browser_key: bytes) -> dict[str, str] | None:
+    """The receipt still waiting for this browser ({"receipt", "org"}), or None."""
+    pending = PendingReceipt.objects.filter(
+        lookup=receipts.pending_lookup(browser_key), expires_at__gte=timezone.now()
+    ).first()
+    if pending is None:
+        return None
+    try:
+        held: dict[str, str] = crypto.decrypt_json(browser_key, bytes(pending.sealed))
+    except crypto.CryptoError:
+        return None
+    return held
+
+
+def confirm_receipt_saved(browser_key: bytes, organisation: Organisation) -> None:
+    """She saved her code: it can never be shown again."""
+    with transaction.atomic():
+        deleted, _rows = PendingReceipt.objects.filter(
+            lookup=receipts.pending_lookup(browser_key)
+        ).delete()
+        if deleted:
+            record(None, "submission.receipt_saved", organisation=organisation)
 
 
 def open_mailbox(receipt: str) -> tuple[Submission, bytes] | None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 EVENTS: dict[str, frozenset[str]] = {
     "submission.create": frozenset({"channel"}),
+    "submission.receipt_saved": frozenset(),
     "submission.accepted": frozenset({"reason"}),
     "submission.merged": frozenset({"reason"}),
     "submission.rejected": frozenset({"reason"}),
@@ -20,6 +21,7 @@ EVENTS: dict[str, frozenset[str]] = {
 
 LABELS = {
     "submission.create": _("Report received"),
+    "submission.receipt_saved": _("Reporter confirmed she saved her code"),
     "submission.accepted": _("Report accepted"),
     "submission.merged": _("Report merged into an incident"),
     "submission.rejected": _("Report rejected"),

@@ -79,7 +79,20 @@ class Submission(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["organisation", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "created_at"]),
+            # The inbox: new reports, danger first, then oldest first, read in index order.
+            models.Index(
+                fields=["organisation", "status", "-urgent", "created_at"],
+                name="intake_sub_inbox_idx",
+            ),
+            # "Recently triaged": backwards along triage time, never a sort of all of them.
+            models.Index(
+                fields=["organisation", "-triaged_at"],
+                name="intake_sub_triaged_idx",
+                condition=models.Q(triaged_at__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"R-{self.pk:06d}"
@@ -126,3 +139,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+
+class PendingReceipt(models.Model):
+    """A receipt not yet confirmed as saved, written with the report itself.
+
+    Stored in the same transaction as the submission, so a crash between
+    storing the report and showing the receipt cannot lose it. The receipt is
+    encrypted under the key that her browser already holds in a cookie (the
+    draft's cookie-box key), and the row is found by a hash of that key: the
+    database alone can neither read it nor tie it to a report. Deleted when she
+    confirms she saved the code, or when it expires.
+    """
+
+    lookup = models.CharField(max_length=64, unique=True)
+    sealed = models.BinaryField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"pending receipt {self.pk}"

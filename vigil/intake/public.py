@@ -44,7 +44,6 @@ from vigil.vault import cookiebox, sealing
 
 DRAFT = "report_draft"
 DRAFT_COOKIE = "vigil_draft"
-RECEIPT = "report_receipt"
 MAILBOX = "report_mailbox"
 MAILBOX_COOKIE = "vigil_mailbox"
 
@@ -301,6 +300,9 @@ def _report(data: dict[str, Any]) -> dict[str, Any]:
 def review(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
     draft = _draft(request)
+    if _pending(request) is not None:
+        # Stored already (the answer may have been lost in a crash): never twice.
+        return redirect("intake:receipt")
     if draft.get("org") != slug:
         return redirect("intake:start", slug=slug)
     missing = [
@@ -315,10 +317,13 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
             request, draft.get("started", ""), form.cleaned_data["website"]
         )
         if refusal is None:
-            created = actions.submit(organisation, _report(draft["data"]))
+            actions.submit(
+                organisation,
+                _report(draft["data"]),
+                browser_key=cookiebox.key_for(request, DRAFT_COOKIE),
+            )
             abuse.count_submission(request)
             cookiebox.drop(request, DRAFT)
-            cookiebox.put(request, RECEIPT, DRAFT_COOKIE, {"receipt": created.receipt, "org": slug})
             return redirect("intake:receipt")
     context = {
         "organisation": organisation,
@@ -335,18 +340,28 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(request, "review.html", context, status=429 if refusal else 200)
 
 
+def _pending(request: HttpRequest) -> dict[str, str] | None:
+    key = cookiebox.key_of(request, DRAFT_COOKIE)
+    return actions.pending_receipt(key) if key is not None else None
+
+
 @require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
-    """Shown once: after she confirms she saved it, the code is gone from the server."""
-    held = cookiebox.get(request, RECEIPT, DRAFT_COOKIE, None)
-    if not held:
+    """Shown until she confirms she saved it, then gone from the server.
+
+    Read from the pending receipt stored with the report, so a reload, a
+    dropped answer or a server restart still shows it.
+    """
+    held = _pending(request)
+    key = cookiebox.key_of(request, DRAFT_COOKIE)
+    if not held or key is None:
         return redirect("intake:mailbox_login")
     organisation = _cached_organisation(str(held.get("org", "")))
     if organisation is not None:
         languages.use_offered(request, organisation)
     form = SavedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        cookiebox.drop(request, RECEIPT)
+        actions.confirm_receipt_saved(key, _organisation(held["org"]))
         return _render(request, "thanks.html", {})
     context = {"receipt": receipts.grouped(held["receipt"]), "form": form}
     return _render(request, "receipt.html", context)

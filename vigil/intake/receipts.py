@@ -62,3 +62,14 @@ def derive(receipt: str) -> ReceiptKeys:
         secret, key=_pepper("RECEIPT_WRAP_PEPPER"), digest_size=32, encoder=nacl.encoding.RawEncoder
     )
     return ReceiptKeys(lookup, wrap_key)
+
+
+def pending_lookup(browser_key: bytes) -> str:
+    """Where the receipt waiting for this browser is filed (keyed BLAKE2b of its cookie key)."""
+    return nacl.hash.blake2b(
+        browser_key,
+        key=_pepper("RECEIPT_PEPPER"),
+        person=b"vigil-pending-rc",
+        digest_size=32,
+        encoder=nacl.encoding.HexEncoder,
+    ).decode()

@@ -107,8 +107,11 @@ def inbox(request: StaffRequest) -> HttpResponse:
     new = list(
         submissions.filter(status=SubmissionStatus.NEW).order_by("-urgent", "created_at")[:200]
     )
+    # The last few triaged, read backwards along (organisation, triaged_at):
+    # never a sort of every report ever triaged.
     recent = list(
-        submissions.exclude(status=SubmissionStatus.NEW)
+        submissions.filter(triaged_at__isnull=False)
+        .exclude(status=SubmissionStatus.NEW)
         .select_related("triaged_by")
         .order_by("-triaged_at")[:20]
     )

@@ -44,6 +44,20 @@ def get(request: HttpRequest, field: str, cookie: str, default: Any = None) -> A
         return default
 
 
+def key_for(request: HttpRequest, cookie: str) -> bytes:
+    """The browser's key for ``cookie`` (a new one, sent with the response, if none)."""
+    key = _key(request, cookie) or crypto.new_key()
+    pending: dict[str, bytes] = getattr(request, PENDING, {})
+    pending[cookie] = key
+    setattr(request, PENDING, pending)
+    return key
+
+
+def key_of(request: HttpRequest, cookie: str) -> bytes | None:
+    """The browser's key for ``cookie``, or None when it has none."""
+    return _key(request, cookie)
+
+
 def drop(request: HttpRequest, field: str) -> None:
     request.session.pop(field, None)
 
