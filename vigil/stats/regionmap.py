@@ -1,6 +1,6 @@
 """A choropleth of a country's first-level regions, drawn server-side as SVG.
 
-Outlines come from ``data/regions/<CC>.json`` (built from Natural Earth by
+Outlines come from ``data/regions/<CC>.json`` (Natural Earth admin-1 polygons, built by
 ``scripts/build_region_shapes.py``; see the README there). Values come from a
 region table that already went through disclosure control: a suppressed region
 is drawn hatched with the word "hidden", never with its number. Colours are SVG
