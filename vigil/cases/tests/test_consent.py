@@ -227,7 +227,7 @@ def test_free_text_consent_bodies_are_moved_onto_the_directory(world: World) -> 
     made = make_case(world)
     user = world["caseworker"].user
     for body in (
-        "State Bureau of Investigation (investigates crimes by police officers)",
+        "Державне бюро розслідувань",  # a name in any language (free text was <= 64)
         "ombudsman",
         "ua-sbi",
         "police liaison",
