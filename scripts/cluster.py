@@ -62,6 +62,8 @@ def gunicorn(port: int, workers: int, python: str = sys.executable) -> list[str]
         "sync",
         "--log-level",
         "warning",
+        # Several groups on one machine: no shared control socket under $HOME.
+        "--no-control-socket",
     ]
 
 

@@ -356,12 +356,10 @@ def receipt(request: HttpRequest) -> HttpResponse:
     key = cookiebox.key_of(request, DRAFT_COOKIE)
     if not held or key is None:
         return redirect("intake:mailbox_login")
-    organisation = _cached_organisation(str(held.get("org", "")))
-    if organisation is not None:
-        languages.use_offered(request, organisation)
+    organisation = _organisation(request, str(held.get("org", "")))
     form = SavedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        actions.confirm_receipt_saved(key, _organisation(held["org"]))
+        actions.confirm_receipt_saved(key, organisation)
         return _render(request, "thanks.html", {})
     context = {"receipt": receipts.grouped(held["receipt"]), "form": form}
     return _render(request, "receipt.html", context)

@@ -203,18 +203,27 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
             f"127.0.0.1:{port}",
             "--workers",
             "1",
+            # Recent gunicorn opens a control socket under $HOME; a second server
+            # (the restart) must not trip over the first one's.
+            "--no-control-socket",
             "vigil.wsgi:application",
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Its own process group: a kill takes the master and its worker at once, as
+        # a crash of the machine would (an orphaned worker would keep the port).
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        # Ready when a page is served (a bound port alone may not have a worker yet).
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/report/", timeout=5):
                 return server
+        except urllib.error.HTTPError:
+            return server
         except OSError:
             time.sleep(0.2)
     server.kill()
@@ -250,7 +259,7 @@ def test_it_shows_the_same_receipt_after_the_server_is_killed_and_restarted(
         first = re.search(r'id="receipt">([\d ]+)<', page)
         assert status == 200 and first
     finally:
-        server.send_signal(signal.SIGKILL)
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
 
     server = _serve(env, port)
@@ -262,7 +271,7 @@ def test_it_shows_the_same_receipt_after_the_server_is_killed_and_restarted(
         assert status == 200 and "Thank you" in page
         assert browser.get("/report/receipt/")[:1] == (302,)
     finally:
-        server.send_signal(signal.SIGKILL)
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=30)
     with sqlite3.connect(tmp_path / "live.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM intake_submission").fetchone() == (1,)
