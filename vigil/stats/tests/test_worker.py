@@ -12,7 +12,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
 from django.test import Client
 
 from vigil.conftest import World
@@ -77,9 +76,6 @@ def test_it_uses_the_worker_command_in_the_makefile() -> None:
     assert command[2] == "db_worker"
 
 
-@pytest.mark.skipif(
-    "DATABASE_URL" in os.environ, reason="runs its own SQLite installation in a temp folder"
-)
 def test_it_completes_an_advocacy_report_with_the_make_run_worker(tmp_path: Path) -> None:
     env = {
         **os.environ,
@@ -91,6 +87,7 @@ def test_it_completes_an_advocacy_report_with_the_make_run_worker(tmp_path: Path
     }
     env.pop("VIGIL_TESTING", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DATABASE_URL", None)  # its own SQLite installation in the temp folder, on any run
 
     def manage(*args: str, timeout: int = 300) -> str:
         done = subprocess.run(  # noqa: S603
