@@ -64,6 +64,18 @@ def make_persona(org: Organisation, role: str, private: bytes, username: str) ->
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the database is rolled back or flushed
+    between tests, and a cached row (a public page's organisation) or counter (rate
+    limits) of an earlier test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
     """Vocabularies come from a data migration; a transactional test (live
     server, seizure dump) flushes every table afterwards, so restore them."""
