@@ -971,7 +971,7 @@ def response_figures(
         responded,
         t,
     )
-    median = _median(histogram) if responded >= t else None
+    median = _median(histogram) if responded and responded >= t else None
 
     split = rollup.legal_split(scope, filters) if rollup else None
     if split is None:

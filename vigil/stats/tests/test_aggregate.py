@@ -297,3 +297,12 @@ def test_it_counts_distinct_units_only_where_a_grouping_repeats_rows(
         with django_assert_max_num_queries(3):  # type: ignore[operator]
             table = count(scope, Unit.ACTS, Group(Dim.REGION))  # the total is reused
     assert table.total == 6
+
+
+def test_an_organisation_without_responses_has_no_median_even_at_threshold_0(
+    world: World,
+) -> None:
+    # Nobody responded yet: an empty histogram reached the median and failed.
+    response = aggregate.response_figures(org_scope(world), threshold=0)
+    assert response.responded == 0
+    assert response.median_days is None
