@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.accounts.models import Organisation
 from vigil.cases import consent as consent_ladder
 from vigil.incidents import evidence, regions
-from vigil.intake import abuse, actions, choices, receipts
+from vigil.intake import abuse, actions, choices, reads, receipts
 from vigil.intake.forms import (
     STEP_NAMES,
     STEPS,
@@ -40,7 +40,7 @@ from vigil.intake.forms import (
 )
 from vigil.intake.models import Submission
 from vigil.lib import langswitch, languages
-from vigil.vault import cookiebox, sealing
+from vigil.vault import cookiebox
 
 DRAFT = "report_draft"
 DRAFT_COOKIE = "vigil_draft"
@@ -437,14 +437,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.add_message(submission, thread_key, form.cleaned_data["body"])
         return redirect("intake:mailbox")
-    thread = [
-        {
-            "mine": m.author == "reporter",
-            "body": sealing.open_text(thread_key, m.sealed),
-            "at": m.created_at,
-        }
-        for m in submission.messages.all()
-    ]
+    thread = reads.reporter_thread(thread_key, submission)
     context = {
         "submission": submission,
         "status_words": STATUS_WORDS.get(submission.status, ""),

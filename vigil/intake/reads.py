@@ -27,6 +27,18 @@ def thread(thread_key: bytes, submission: Submission) -> list[dict[str, Any]]:
     ]
 
 
+def reporter_thread(thread_key: bytes, submission: Submission) -> list[dict[str, Any]]:
+    """The messages both ways, oldest first, as her mailbox shows them ("mine" = hers)."""
+    return [
+        {
+            "mine": m.author == "reporter",
+            "body": sealing.open_text(thread_key, m.sealed),
+            "at": m.created_at,
+        }
+        for m in submission.messages.all()
+    ]
+
+
 def file_name(thread_key: bytes, item: Attachment) -> str:
     """The original file name she uploaded, '' when none was kept."""
     return sealing.open_json(thread_key, item.sealed, {}).get("file_name", "")
