@@ -103,9 +103,18 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vigil.accounts.context_processors.navigation",
-                "vigil.lib.languages.switcher",
             ],
+            "libraries": {"switcher": "vigil.lib.switcher_tags"},
         },
+    },
+    {
+        # The reporter's pages, the public layout and the language switcher
+        # (vigil/lib/jinja.py says why they are Jinja2).
+        "NAME": "public",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "vigil" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "vigil.lib.jinja.environment"},
     },
 ]
 

@@ -58,7 +58,14 @@ def regions_of(country: str) -> list[Region]:
 
 
 def choices(country: str) -> list[tuple[str, str]]:
-    return [(r.code, r.name) for r in regions_of(country)]
+    return list(_choices(country, get_language() or "en"))
+
+
+@cache
+def _choices(country: str, language: str) -> tuple[tuple[str, str], ...]:
+    # Sorted names per country and language: every "when and where" step builds
+    # this list, the busiest form of the public report.
+    return tuple((r.code, r.name) for r in regions_of(country))
 
 
 def name(code: str) -> str:

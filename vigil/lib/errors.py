@@ -7,9 +7,43 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.template import loader
+from django.template import engines, loader
+from django.utils.translation import gettext_lazy as _
 
 PUBLIC_PREFIXES = ("/report/",)
+
+# (title, message) per status: one text for both layouts.
+TEXTS = {
+    400: (
+        _("Something in the request was wrong"),
+        _(
+            "The page could not understand what was sent. Go back and try again; "
+            "what you typed before is kept where the form allows it."
+        ),
+    ),
+    403: (
+        _("You cannot open this page"),
+        _(
+            "Your role does not give access to this page. "
+            "If you need it for your work, ask your coordinator."
+        ),
+    ),
+    404: (
+        _("Page not found"),
+        _(
+            "There is nothing at this address, or it is no longer available. "
+            "Check the address, or start again from the start page."
+        ),
+    ),
+    500: (
+        _("Something went wrong on our side"),
+        _(
+            "The page could not be shown because of an error in Vigil, not because of "
+            "anything you did. Try again in a moment. If you were writing a report, your "
+            "draft is kept: go back to it."
+        ),
+    ),
+}
 
 
 def _public(request: HttpRequest) -> bool:
@@ -19,13 +53,21 @@ def _public(request: HttpRequest) -> bool:
 
 def _page(request: HttpRequest, status: int, *, with_context: bool = True) -> HttpResponse:
     public = _public(request) or not with_context
-    layout = "errors/public.html" if public else "errors/staff.html"
-    context = {"layout": layout, "status": status, "start": "/report/" if public else "/"}
+    title, message = TEXTS[status]
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "start": "/report/" if public else "/",
+    }
+    # A 500 may come from the database: render without the request (no context
+    # processors, no session).
+    with_request = request if with_context else None
     body: str
-    if with_context:
-        body = loader.render_to_string(f"errors/{status}.html", context, request=request)
-    else:  # a 500 may come from the database: render without context processors
-        body = loader.get_template(f"errors/{status}.html").render(context)
+    if public:
+        body = engines["public"].get_template("errors/public.html").render(context, with_request)
+    else:
+        body = loader.render_to_string("errors/staff.html", context, request=with_request)
     return HttpResponse(body, status=status)
 
 

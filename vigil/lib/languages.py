@@ -67,8 +67,8 @@ def use_offered(request: HttpRequest, organisation: _Offering) -> str:
     return language
 
 
-def switcher(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: the (code, name) pairs the language switcher lists."""
+def switcher(request: HttpRequest | None) -> dict[str, Any]:
+    """The (code, name) pairs the language switcher lists on this request."""
     offer = getattr(request, "offered_languages", None) or codes()
     all_names = names()
     return {"switcher_languages": [(code, all_names[code]) for code in offer]}
