@@ -91,7 +91,8 @@ def test_no_role_check_outside_the_policy_module() -> None:
         if ALLOWED.search(relative):
             continue
         offenders += [f"{relative}:{line}" for line in role_checks(path.read_text())]
-    for path in sorted(VIGIL.rglob("templates/**/*.html")):
+    templates = [*VIGIL.rglob("templates/**/*.html"), *VIGIL.rglob("jinja2/**/*.html")]
+    for path in sorted(templates):
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if TEMPLATE_CHECK.search(line):
                 offenders.append(f"{path.relative_to(VIGIL).as_posix()}:{number}")
