@@ -51,7 +51,7 @@ def _query(values: dict[str, Any]) -> QueryDict:
 
 
 def _render_all(form_class: type[forms.Form], kwargs: dict[str, Any], renderer: Any) -> list[str]:
-    extra = {"country": "UA"} if form_class is intake_forms.WhenWhereForm else {}
+    extra: dict[str, Any] = {"country": "UA"} if form_class is intake_forms.WhenWhereForm else {}
     form = form_class(renderer=renderer, **kwargs, **extra)
     if form.is_bound:
         form.is_valid()  # errors render into the widgets' attributes
