@@ -3,7 +3,10 @@
 One line per act (victim and act type), with the first perpetrator involved in
 it and the victim's case for the incident. The file holds unsealed names and
 narratives: it is built in memory (never a temporary file) and only for
-coordinators (``Perm.EXPORT_RECORDS``), and every export is audited.
+coordinators (``Perm.EXPORT_RECORDS``), and every export is audited. The
+background worker (``export_jobs``) writes the lines chunk by chunk into the
+sealed store; the XLSX sheet is kept in memory too (openpyxl's write-only mode
+would otherwise spool the sheet's XML, names included, to a temporary file).
 
 Cells that a spreadsheet program would run as a formula (starting with = + -
 @, a tab or a carriage return, or their full-width forms) get a leading
@@ -15,11 +18,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from vigil.cases.models import Case, Consent, ConsentPurpose
 from vigil.imports.fields import FIELDS
@@ -127,26 +134,68 @@ def _line(
     return [values[name] for name in HEADER]
 
 
-def csv_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
+BOM = "\ufeff".encode()
+
+
+def csv_text(lines: Iterable[list[Any]], *, header: bool = False) -> tuple[bytes, int]:
+    """CSV lines (formulas defused) as UTF-8, and how many; ``header`` puts the BOM and
+    the header line first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADER)
+    if header:
+        writer.writerow(HEADER)
     count = 0
     for line in lines:
         writer.writerow([defuse(v) for v in line])
         count += 1
-    return "\ufeff".encode() + buffer.getvalue().encode(), count
+    return (BOM if header else b"") + buffer.getvalue().encode(), count
+
+
+def csv_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
+    return csv_text(lines, header=True)
+
+
+class _MemoryExcelWriter(ExcelWriter):  # type: ignore[misc]
+    """Puts the write-only sheet's XML, kept in memory, into the archive."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if not ws.closed:
+            ws.close()
+        writer = ws._writer
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.out.getvalue())
+        self.manifest.append(ws)
+
+
+class XlsxSheet:
+    """A one-sheet XLSX built in memory, appended to chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+        self.sheet: Any = self.workbook.create_sheet(title="incidents")
+        self.sheet._writer = WorksheetWriter(self.sheet, out=io.BytesIO())
+        self.sheet._writer.write_top()
+        self.sheet.append(HEADER)
+
+    def append(self, lines: Iterable[list[Any]]) -> int:
+        count = 0
+        for line in lines:
+            # Every cell as text: an identifier like "007" or a date stays exactly as written.
+            self.sheet.append([defuse(str(v)) for v in line])
+            count += 1
+        return count
+
+    def getvalue(self) -> bytes:
+        buffer = io.BytesIO()
+        archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+        _MemoryExcelWriter(self.workbook, archive).save()
+        return buffer.getvalue()
 
 
 def xlsx_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="incidents")
-    sheet.append(HEADER)
-    count = 0
-    for line in lines:
-        # Every cell as text: an identifier like "007" or a date stays exactly as written.
-        sheet.append([defuse(str(v)) for v in line])
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    sheet = XlsxSheet()
+    count = sheet.append(lines)
+    return sheet.getvalue(), count
