@@ -96,8 +96,11 @@ def _write(job: ExportJob, ids: list[int], vault: Vault) -> None:
 
     def xlsx_stream() -> Iterator[bytes]:
         sheet = exporter.XlsxSheet()
-        for lines in _chunks(job, ids, vault):
-            counted["rows"] += sheet.append(lines)
+        try:
+            for lines in _chunks(job, ids, vault):
+                counted["rows"] += sheet.append(lines)
+        finally:
+            sheet.close()
         data = sheet.getvalue()
         del sheet
         for start in range(0, len(data), STORE_PIECE):

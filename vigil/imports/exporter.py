@@ -188,6 +188,11 @@ class XlsxSheet:
             count += 1
         return count
 
+    def close(self) -> None:
+        """End the sheet's XML (a cancelled export drops it; this keeps lxml quiet)."""
+        if not self.sheet.closed:
+            self.sheet.close()
+
     def getvalue(self) -> bytes:
         buffer = io.BytesIO()
         archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)
