@@ -155,7 +155,7 @@ def csv_bytes(lines: Iterator[list[Any]]) -> tuple[bytes, int]:
     return csv_text(lines, header=True)
 
 
-class _MemoryExcelWriter(ExcelWriter):  # type: ignore[misc]
+class _MemoryExcelWriter(ExcelWriter):
     """Puts the write-only sheet's XML, kept in memory, into the archive."""
 
     def write_worksheet(self, ws: Any) -> None:

@@ -17,12 +17,10 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from django.test import Client
 from django.utils import timezone
 
 from vigil.audit.models import AuditEvent
-from vigil.conftest import PASSWORD, World, current_code
+from vigil.conftest import World
 from vigil.imports import actions, exporter, tasks
 from vigil.imports.models import ExportJob, ExportStatus
 from vigil.imports.tests import sheets
@@ -175,7 +173,7 @@ def test_a_failing_export_is_marked_failed_and_logs_no_cell_value(
         assert tasks.run_export.call(job_id, job_key_hex) == ExportStatus.FAILED
     job = ExportJob.objects.get(pk=job_id)
     assert job.job_secret is None and job.stored_name == "" and _files(settings) == []
-    assert "export %s failed" % job_id in caplog.text and "ValueError" in caplog.text
+    assert f"export {job_id} failed" in caplog.text and "ValueError" in caplog.text
     assert "EXT-000" not in caplog.text and "V-000" not in caplog.text
     assert AuditEvent.objects.filter(action="import.export_fail", target_id=str(job_id)).exists()
     page = coordinator.get(f"/imports/exports/{job_id}/").content.decode()
