@@ -56,7 +56,7 @@ def execute(job_id: int, job_key: bytes) -> str:
         _write(job, ids, vault)
     except Cancelled:
         pass
-    except Exception as exc:
+    except Exception as exc:  # any error fails the job; the log names no cell value
         logger.error("export %s failed: %s at %s", job.pk, type(exc).__name__, _where(exc))
         actions.fail_export(job.created_by, job)
     job.refresh_from_db(fields=["status"])
