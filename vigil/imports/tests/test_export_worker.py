@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import io
 import logging
 import re
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
 
 from vigil.audit.models import AuditEvent
-from vigil.conftest import World
+from vigil.conftest import PASSWORD, World, current_code
 from vigil.imports import actions, exporter, tasks
 from vigil.imports.models import ExportJob, ExportStatus
 from vigil.imports.tests import sheets
@@ -273,6 +275,14 @@ def test_delete_now_and_the_purge_destroy_the_file(
     assert AuditEvent.objects.filter(action="import.export_expire").count() == 3
     page = coordinator.get(f"/imports/exports/{second.pk}/").content.decode()
     assert "The file was deleted from the server" in page and "/download/" not in page
+    # Cron runs it through the command, which queues the task.
+    call_command("purge_exports", stdout=io.StringIO())
+    from django_tasks import task_backends
+    from django_tasks.backends.dummy import DummyBackend
+
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    assert backend.results[-1].task.func is tasks.purge_exports.func
 
 
 @pytest.mark.django_db(transaction=True)
@@ -314,3 +324,55 @@ def test_a_seized_server_holds_no_key_or_record_of_a_finished_export(
 
     names = [line[8] for line in _cells(content(response))]
     assert NAME in names
+
+
+@pytest.mark.browser
+def test_the_export_page_works_without_javascript_under_the_csp(
+    world: World, settings: Any, live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    settings.TASKS = DATABASE
+    settings.SECURE_COOKIES = False  # plain http on localhost in the test
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    _records(world, events=25)
+    base = live_server.url
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", world["coordinator"].user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.fill("input[name=token]", current_code(world["coordinator"].device))
+    page.click("main form button[type=submit]")
+    page.goto(f"{base}/imports/")
+    page.click("text=Export as CSV")
+    job = ExportJob.objects.get()
+    assert job.status == ExportStatus.QUEUED
+    assert page.url == f"{base}/imports/exports/{job.pk}/"
+    response = page.goto(f"{base}/imports/exports/{job.pk}/")
+    assert response is not None
+    assert "script-src" in response.headers["content-security-policy"]
+    assert page.get_attribute("progress#export-progress", "value") == "0"
+    # The page reloads itself (a meta refresh, no script).
+    with page.expect_navigation(timeout=10_000):
+        pass
+    page.goto("about:blank")  # no reload while the worker uses the database
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    page.goto(f"{base}/imports/exports/{job.pk}/")
+    assert page.get_attribute("progress#export-progress", "value") == "100"
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    with page.expect_download() as info:
+        page.click("text=Download the file")
+    target = tmp_path / "export.csv"
+    info.value.save_as(target)
+    assert info.value.suggested_filename.startswith("incidents-")
+    lines = target.read_bytes().decode("utf-8-sig").splitlines()
+    assert len(lines) == 26 and NAME in lines[1]
+    assert AuditEvent.objects.filter(action="import.export", data__rows=25).count() == 1
+    assert not [text for text in violations if "Content Security Policy" in text]
+    context.close()
+    # ORM calls made while Playwright's loop runs have a connection of their own:
+    # close it here, or PostgreSQL cannot drop the test database.
+    connections.close_all()
