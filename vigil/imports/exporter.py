@@ -36,6 +36,7 @@ from vigil.vault import sealing
 from vigil.vault.session import Vault
 
 HEADER = [f.name for f in FIELDS]
+CONSENT = HEADER.index("statistics_consent")
 
 
 def defuse(value: Any) -> Any:
@@ -65,26 +66,46 @@ def _events(events: QuerySet[Event]) -> QuerySet[Event]:
     )
 
 
-def _consent(person_id: int) -> str:
-    latest = (
-        Consent.objects.filter(person_id=person_id, purpose=ConsentPurpose.STATISTICS, body="")
-        .order_by("-recorded_at", "-pk")
-        .first()
+def _consents(person_ids: list[int]) -> dict[int, str]:
+    """The latest statistics consent of each person ("yes" or "no"), in one query."""
+    latest: dict[int, str] = {}
+    consents = (
+        Consent.objects.filter(person_id__in=person_ids, purpose=ConsentPurpose.STATISTICS, body="")
+        .order_by("person_id", "-recorded_at", "-pk")
+        .values_list("person_id", "granted")
     )
-    if latest is None:
-        return ""
-    return "yes" if latest.granted else "no"
+    for person_id, granted in consents:
+        latest.setdefault(person_id, "yes" if granted else "no")
+    return latest
+
+
+# Incidents read (with their acts, perpetrators and cases) per batch.
+BATCH = 500
 
 
 def rows(events: QuerySet[Event], vault: Vault) -> Iterator[list[Any]]:
     """Unsealed rows of the organisation's recorded incidents (caller checked policy)."""
-    for event in _events(events).iterator(chunk_size=500):
+    batch: list[Event] = []
+    for event in _events(events).iterator(chunk_size=BATCH):
+        batch.append(event)
+        if len(batch) == BATCH:
+            yield from _batch_rows(batch, vault)
+            batch = []
+    yield from _batch_rows(batch, vault)
+
+
+def _batch_rows(batch: list[Event], vault: Vault) -> Iterator[list[Any]]:
+    # One query for the consents of the whole batch's victims, not one per line.
+    consents = _consents([act.victim_id for event in batch for act in event.acts.all()])
+    for event in batch:
         key = event.data_key(vault, event.organisation_id)
         sealed = sealing.open_json(key, event.sealed, {})
         perpetrators = list(event.perpetrators.all())
         cases = list(event.cases.all())
         for act in event.acts.all():
-            yield _line(event, sealed, act, perpetrators, cases, key, vault)
+            line = _line(event, sealed, act, perpetrators, cases, key, vault)
+            line[CONSENT] = consents.get(act.victim_id, "")
+            yield line
 
 
 def _line(
@@ -128,7 +149,7 @@ def _line(
         "perpetrator_name": who.get("name", ""),
         "perpetrator_badge": who.get("badge", ""),
         "perpetrator_unit": who.get("unit", ""),
-        "statistics_consent": _consent(victim.pk),
+        "statistics_consent": "",  # set by _batch_rows (one query per batch)
         "case_status": case.status if case is not None else "",
     }
     return [values[name] for name in HEADER]
