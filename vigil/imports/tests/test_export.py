@@ -175,3 +175,19 @@ def test_each_line_has_the_latest_statistics_consent_in_a_constant_number_of_que
     # The same number of queries for 12 incidents as for 1: no query per line.
     with django_assert_max_num_queries(12):
         assert len(list(exporter.rows(events, vault))) == 12
+
+
+def test_no_export_spools_the_sheet_to_a_temporary_file(
+    world: World, signed_in, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl's write-only sheets go to a plaintext temporary file unless given memory."""
+    from openpyxl.worksheet import _writer
+
+    def no_temporary_file(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("a plaintext temporary file")
+
+    monkeypatch.setattr(_writer, "create_temporary_file", no_temporary_file)
+    rows = [sheets.good_row(n) for n in range(1, 4)]
+    _import(world, world.org, world.org_private, sheets.csv_bytes(rows), world["coordinator"].user)
+    response = export(signed_in("coordinator"), "xlsx")
+    assert len(_cells(content(response))) == 4
