@@ -812,6 +812,28 @@ def export_events_for(request: HttpRequest) -> QuerySet[Event]:
     return events_for(request, Perm.EXPORT_RECORDS).filter(status="recorded")
 
 
+def export_events_of(organisation_id: int) -> QuerySet[Event]:
+    """What ``export_events_for`` gives a coordinator (who sees every incident), for the
+    background worker running an export she queued."""
+    return Event.objects.filter(organisation_id=organisation_id, status="recorded")
+
+
+def export_jobs_for(request: HttpRequest) -> QuerySet[Any]:
+    """Records exports of the member's organisation: any of its coordinators may see,
+    download or delete them (they all may export the same records)."""
+    from vigil.imports.models import ExportJob
+
+    membership = _membership(request, Perm.EXPORT_RECORDS)
+    return ExportJob.objects.filter(organisation_id=membership.organisation_id)
+
+
+def get_export_job_for_user(request: HttpRequest, pk: int) -> Any:
+    try:
+        return export_jobs_for(request).select_related("organisation").get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
 def api_tokens_for(request: HttpRequest) -> QuerySet[Any]:
     from vigil.api.models import ApiToken
 

@@ -380,6 +380,10 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 IMPORT_INLINE_CHECK_BYTES = env_int("IMPORT_INLINE_CHECK_BYTES", 1024 * 1024, minimum=0)
 # Uploads of imports left unfinished are destroyed after this many days.
 IMPORT_KEEP_DAYS = env_int("IMPORT_KEEP_DAYS", 7, minimum=1)
+# Records exports: incidents per chunk the worker writes between progress updates,
+# and hours a finished (sealed) export file is kept before the purge deletes it.
+EXPORT_CHUNK_EVENTS = env_int("EXPORT_CHUNK_EVENTS", 500, minimum=1)
+EXPORT_KEEP_HOURS = env_int("EXPORT_KEEP_HOURS", 24, minimum=1)
 # Requests per minute per API token (and per Kobo hook); counted in the cache.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 60, minimum=1)
 

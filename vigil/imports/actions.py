@@ -14,6 +14,14 @@ Every chunk commits its rows together with the job's cursor, so a killed
 process loses at most the chunk it was writing, and a re-run resumes after the
 last committed line; the external identifier (blind index, unique per
 organisation) makes a second import of the same file create nothing.
+
+Records exports run on the worker the same way: ``queue_export`` encrypts the
+one key the worker needs to open every record (the organisation key) under a
+fresh job key, and the copy is wiped when the export finishes, fails or is
+cancelled. The finished file is sealed under its own data key, sealed to the
+organisation, so only a member whose vault holds the organisation key opens
+it; it is destroyed after ``EXPORT_KEEP_HOURS`` or when a coordinator deletes
+it (docs/threat-model.md, "The export-key window").
 """
 
 from __future__ import annotations
@@ -27,12 +35,21 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F as DbF
+from django.db.models import Q
 from django.utils import timezone
 
 from vigil.accounts.models import Organisation, User
 from vigil.audit.log import record
 from vigil.imports import reader
-from vigil.imports.models import ACTIVE, ImportJob, ImportMapping, JobStatus
+from vigil.imports.models import (
+    ACTIVE,
+    EXPORT_PENDING,
+    ExportJob,
+    ExportStatus,
+    ImportJob,
+    ImportMapping,
+    JobStatus,
+)
 from vigil.imports.rows import Checker, Mapping, Problem, Row, Vocabulary
 from vigil.imports.writer import write_rows
 from vigil.vault import crypto, sealing
@@ -444,19 +461,6 @@ def cancel(acting_user: User, job: ImportJob) -> None:
         record(acting_user, "import.cancel", organisation=job.organisation, target=job)
 
 
-def record_export(
-    acting_user: User, organisation: Organisation, file_format: str, rows: int
-) -> None:
-    with transaction.atomic():
-        record(
-            acting_user,
-            "import.export",
-            organisation=organisation,
-            format=file_format,
-            rows=rows,
-        )
-
-
 def keep_days() -> int:
     return int(getattr(settings, "IMPORT_KEEP_DAYS", 7))
 
@@ -476,5 +480,207 @@ def purge_abandoned(now: Any = None) -> int:
             job.finished_at = timezone.now()
             job.save()
             record(None, "import.expire", organisation=job.organisation, target=job)
+        count += 1
+    return count
+
+
+# --- records exports on the worker --------------------------------------------------
+
+
+def export_chunk_events() -> int:
+    """Incidents read per chunk: progress, the lease and a cancel are checked between chunks."""
+    return int(getattr(settings, "EXPORT_CHUNK_EVENTS", 500))
+
+
+def export_keep_hours() -> int:
+    return int(getattr(settings, "EXPORT_KEEP_HOURS", 24))
+
+
+def queue_export(
+    acting_user: User, organisation: Organisation, file_format: str, *, org_key: bytes
+) -> tuple[ExportJob, bytes]:
+    """A new export job holding the organisation key under a fresh job key; return the
+    job and the job key (the task's argument, never stored by Vigil itself)."""
+    job_key = crypto.new_key()
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            organisation=organisation,
+            created_by=acting_user,
+            file_format=file_format,
+            status=ExportStatus.QUEUED,
+            job_secret=crypto.encrypt(job_key, org_key),
+        )
+        record(
+            acting_user,
+            "import.export_queue",
+            organisation=organisation,
+            target=job,
+            format=file_format,
+        )
+    return job, job_key
+
+
+def export_key(job: ExportJob, job_key: bytes) -> bytes:
+    """The organisation key for the worker; CryptoError once the job has ended."""
+    if not job.job_secret:
+        raise crypto.CryptoError("the job's key was wiped")
+    return crypto.decrypt(job_key, bytes(job.job_secret))
+
+
+def take_export(job: ExportJob, total_events: int) -> bool:
+    """A worker takes a queued export; False when another took it or it was cancelled.
+
+    An export is not resumed: a late retry of the task finds it running or ended."""
+    now = timezone.now()
+    taken = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING,
+        claimed_until=now + timedelta(seconds=LEASE_SECONDS),
+        started_at=now,
+        total_events=total_events,
+    )
+    if taken:
+        job.refresh_from_db()
+    return taken == 1
+
+
+def export_progress(job: ExportJob, events_done: int, rows: int) -> bool:
+    """After each chunk: counters and the lease (no audit); False when it was cancelled."""
+    job.events_done, job.rows = events_done, rows
+    return (
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
+            events_done=events_done,
+            rows=rows,
+            claimed_until=timezone.now() + timedelta(seconds=LEASE_SECONDS),
+        )
+        == 1
+    )
+
+
+def finish_export(
+    acting_user: User | None,
+    job: ExportJob,
+    stored: sealing.StoredFile,
+    sealed_key: bytes,
+    rows: int,
+) -> bool:
+    """The file is stored: record it and wipe the job's key. False (the caller deletes
+    the file) when the job was cancelled meanwhile."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None or current.status != ExportStatus.RUNNING:
+            return False
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.DONE,
+            stored_name=stored.name,
+            size=stored.size,
+            sha256=stored.sha256,
+            sealed_key=sealed_key,
+            rows=rows,
+            events_done=current.total_events,
+            job_secret=None,
+            claimed_until=None,
+            finished_at=now,
+            expires_at=now + timedelta(hours=export_keep_hours()),
+        )
+        record(
+            acting_user,
+            "import.export_finish",
+            organisation=job.organisation,
+            target=job,
+            format=job.file_format,
+            rows=rows,
+            size=stored.size,
+        )
+    job.refresh_from_db()
+    return True
+
+
+def _end_export(acting_user: User | None, job: ExportJob, status: str, action: str) -> bool:
+    """Queued or running to ``status``, the key wiped; False when it had already ended."""
+    with transaction.atomic():
+        current = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None or current.status not in EXPORT_PENDING:
+            return False
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=status, job_secret=None, claimed_until=None, finished_at=timezone.now()
+        )
+        record(acting_user, action, organisation=job.organisation, target=job)
+    job.refresh_from_db()
+    return True
+
+
+def fail_export(acting_user: User | None, job: ExportJob) -> bool:
+    return _end_export(acting_user, job, ExportStatus.FAILED, "import.export_fail")
+
+
+def cancel_export(acting_user: User, job: ExportJob) -> bool:
+    """While queued or running: the worker stops after its current chunk."""
+    return _end_export(acting_user, job, ExportStatus.CANCELLED, "import.export_cancel")
+
+
+def _destroy_export_file(job: ExportJob) -> None:
+    if job.stored_name:
+        sealing.delete_file(job.stored_name)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.EXPIRED, stored_name="", sealed_key=None, job_secret=None
+    )
+
+
+def delete_export(acting_user: User, job: ExportJob) -> bool:
+    """A coordinator deletes a finished file before it expires."""
+    with transaction.atomic():
+        current = ExportJob.objects.select_for_update().filter(pk=job.pk).first()
+        if current is None or current.status != ExportStatus.DONE:
+            return False
+        _destroy_export_file(current)
+        record(acting_user, "import.export_delete", organisation=job.organisation, target=job)
+    job.refresh_from_db()
+    return True
+
+
+def record_export_download(acting_user: User, job: ExportJob) -> None:
+    """The file leaves the server: who, which file, how many lines."""
+    with transaction.atomic():
+        record(
+            acting_user,
+            "import.export",
+            organisation=job.organisation,
+            target=job,
+            format=job.file_format,
+            rows=job.rows,
+        )
+
+
+def purge_exports(now: Any = None) -> int:
+    """Finished files past ``expires_at`` are destroyed; an export still queued or running
+    ``EXPORT_KEEP_HOURS`` after it was asked for (no worker), or running with a lease
+    that ran out (its worker died), loses its key. Returns how many jobs were ended."""
+    now = now or timezone.now()
+    stale = ExportJob.objects.filter(
+        Q(status=ExportStatus.DONE, expires_at__lte=now)
+        | Q(
+            status__in=EXPORT_PENDING,
+            created_at__lt=now - timedelta(hours=export_keep_hours()),
+        )
+        # A worker that stopped renewing its lease died (SIGKILL, power loss).
+        | Q(status=ExportStatus.RUNNING, claimed_until__lt=now)
+    ).select_related("organisation")
+    count = 0
+    for job in stale:
+        with transaction.atomic():
+            current = ExportJob.objects.select_for_update().get(pk=job.pk)
+            if current.status == ExportStatus.DONE:
+                _destroy_export_file(current)
+            elif current.status in EXPORT_PENDING:
+                ExportJob.objects.filter(pk=job.pk).update(
+                    status=ExportStatus.FAILED,
+                    job_secret=None,
+                    claimed_until=None,
+                    finished_at=now,
+                )
+            else:
+                continue
+            record(None, "import.export_expire", organisation=job.organisation, target=job)
         count += 1
     return count

@@ -14,5 +14,12 @@ EVENTS: dict[str, frozenset[str]] = {
     "import.fail": frozenset(),
     "import.cancel": frozenset(),
     "import.expire": frozenset(),
+    # A records export left the server (the download of a finished export job).
     "import.export": frozenset({"format", "rows"}),
+    "import.export_queue": frozenset({"format"}),
+    "import.export_finish": frozenset({"format", "rows", "size"}),
+    "import.export_fail": frozenset(),
+    "import.export_cancel": frozenset(),
+    "import.export_delete": frozenset(),
+    "import.export_expire": frozenset(),
 }

@@ -183,3 +183,84 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"imported {self.event_id}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    RUNNING = "running", _("Exporting")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Deleted")
+
+
+EXPORT_PENDING = frozenset({ExportStatus.QUEUED, ExportStatus.RUNNING})
+
+
+class ExportJob(SealedRecord):
+    """One records export built by the background worker.
+
+    ``job_secret``: the organisation key encrypted under a job key that exists
+    only as the task's argument, while the job is queued or running. The
+    finished file is stored sealed under its own data key (``sealed_key``,
+    sealed to the organisation like evidence); it is deleted, and the key
+    shredded, when it expires or a coordinator deletes it.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="export_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    file_format = models.CharField(max_length=8, choices=FileFormat.choices)
+    status = models.CharField(
+        max_length=16, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    # Incidents written so far, of ``total_events``; ``rows`` lines (one per act).
+    events_done = models.PositiveIntegerField(default=0)
+    total_events = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    stored_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    job_secret = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"export {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total_events:
+            return 0
+        return min(99, self.events_done * 100 // self.total_events)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in EXPORT_PENDING
+
+    def is_stalled(self, now: datetime) -> bool:
+        """Running, but the worker stopped renewing its lease: it died."""
+        return self.status == ExportStatus.RUNNING and (
+            self.claimed_until is None or self.claimed_until <= now
+        )
+
+    def is_unclaimed(self, now: datetime, grace: timedelta) -> bool:
+        return self.status == ExportStatus.QUEUED and self.created_at <= now - grace
+
+    def is_downloadable(self, now: datetime) -> bool:
+        return (
+            self.status == ExportStatus.DONE
+            and bool(self.stored_name)
+            and (self.expires_at is None or self.expires_at > now)
+        )

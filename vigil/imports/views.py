@@ -1,5 +1,9 @@
 """Import pages (upload, mapping, dry run, progress) and the records export.
 
+The records export runs on the worker too (``tasks.run_export``): the button
+queues it, its page shows the progress the same way, and the finished file is
+downloaded through ``vault.downloads`` with the session's key.
+
 "Import now" queues a background task (``tasks.run_import``) that carries a
 job key opening the keys it needs (``actions.queue``); the progress page only
 shows the job's counters and reloads itself with a meta refresh (no
@@ -17,20 +21,22 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil import policy
-from vigil.imports import actions, exporter, reader, reads, tasks
+from vigil.imports import actions, reader, reads, tasks
 from vigil.imports import fields as F
 from vigil.imports.forms import MappingForm, UploadForm
 from vigil.imports.models import ImportJob, JobStatus
 from vigil.imports.rows import MESSAGES, Vocabulary, distinct_values
 from vigil.incidents import evidence
-from vigil.lib.requests import as_staff
+from vigil.lib.requests import StaffRequest, as_staff
 from vigil.policy import Perm
+from vigil.vault import downloads
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +85,18 @@ def _index(request: HttpRequest) -> HttpResponse:
                 upload.close()
             return redirect("imports:mapping", pk=job.pk)
     jobs = policy.import_jobs_for(request).order_by("-created_at")[:20]
-    return render(request, "imports/index.html", {"form": form, "jobs": jobs})
+    exports = (
+        policy.export_jobs_for(request).order_by("-created_at")[:10]
+        if policy.can(membership, Perm.EXPORT_RECORDS)
+        else []
+    )
+    context = {
+        "form": form,
+        "jobs": jobs,
+        "exports": exports,
+        "keep_hours": actions.export_keep_hours(),
+    }
+    return render(request, "imports/index.html", context)
 
 
 def _sheet(request: HttpRequest, job: ImportJob) -> tuple[bytes, reader.Sheet]:
@@ -232,19 +249,90 @@ CONTENT_TYPES = {
 }
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @policy.staff_view(Perm.EXPORT_RECORDS)
-def export(request: HttpRequest, file_format: str) -> HttpResponse:
+def export(request: StaffRequest, file_format: str) -> HttpResponse:
+    """POST queues an export on the worker and shows its page; GET (an old link or
+    bookmark) goes to the page with the export buttons."""
     if file_format not in CONTENT_TYPES:
         raise Http404
-    events = policy.export_events_for(request)
-    lines = exporter.rows(events, _vault(request))
-    build = exporter.xlsx_bytes if file_format == "xlsx" else exporter.csv_bytes
-    content, count = build(lines)
-    membership = as_staff(request).membership
-    actions.record_export(as_staff(request).user, membership.organisation, file_format, count)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.{file_format}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    if request.method != "POST":
+        return redirect(f"{reverse('imports:index')}#export-title")
+    # The worker opens every record with the organisation key from this session.
+    org_key = policy.org_private_key(request)
+    job, job_key = actions.queue_export(
+        request.user, request.membership.organisation, file_format, org_key=org_key
+    )
+    try:
+        tasks.run_export.enqueue(job.pk, job_key.hex())
+    except Exception:  # the task backend is down: say so on the page, not with a 500
+        logger.exception("could not enqueue export %s", job.pk)
+        actions.fail_export(request.user, job)
+        messages.error(request, _("The export could not be queued. Try again later."))
+    return redirect("imports:export_job", pk=job.pk)
+
+
+@require_GET
+@policy.staff_view(Perm.EXPORT_RECORDS)
+def export_job(request: StaffRequest, pk: int) -> HttpResponse:
+    current = policy.get_export_job_for_user(request, pk)
+    now = timezone.now()
+    context = {
+        "job": current,
+        "no_worker": current.is_unclaimed(now, WORKER_GRACE),
+        "stalled": current.is_stalled(now),
+        "downloadable": current.is_downloadable(now),
+    }
+    return render(request, "imports/export_job.html", context)
+
+
+@require_POST
+@policy.staff_view(Perm.EXPORT_RECORDS)
+def export_cancel(request: StaffRequest, pk: int) -> HttpResponse:
+    current = policy.get_export_job_for_user(request, pk)
+    actions.cancel_export(request.user, current)
+    return redirect("imports:export_job", pk=current.pk)
+
+
+@require_POST
+@policy.staff_view(Perm.EXPORT_RECORDS)
+def export_delete(request: StaffRequest, pk: int) -> HttpResponse:
+    current = policy.get_export_job_for_user(request, pk)
+    if actions.delete_export(request.user, current):
+        messages.success(request, _("The export file was deleted."))
+    return redirect("imports:export_job", pk=current.pk)
+
+
+# policy.staff_view's type variable is bound to HttpResponse, not to streaming responses.
+@require_GET
+@policy.staff_view(Perm.EXPORT_RECORDS)
+def export_download(request: StaffRequest, pk: int) -> HttpResponseBase:
+    current = policy.get_export_job_for_user(request, pk)
+    if not current.is_downloadable(timezone.now()):
+        raise Http404
+    try:
+        chunks = reads.export_chunks(current, request.vault)
+    except reads.SourceGone as exc:
+        raise Http404 from exc
+    user = request.user
+    stamp = timezone.localtime(current.created_at).date().isoformat()
+    stored = downloads.StoredDownload(
+        chunks=chunks,
+        sha256=current.sha256,
+        size=current.size,
+        content_type=CONTENT_TYPES[current.file_format],
+        filename=f"incidents-{stamp}.{current.file_format}",
+        fallback_name=f"incidents.{current.file_format}",
+    )
+    return downloads.respond(
+        request,
+        stored,
+        record_download=lambda: actions.record_export_download(user, current),
+        record_damaged=lambda: downloads.record_file_event(
+            user,
+            "file.damaged",
+            organisation=current.organisation,
+            target=current,
+            kind="export",
+        ),
+    )
