@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F as DbF
 from django.db.models import Q
@@ -487,6 +488,10 @@ def purge_abandoned(now: Any = None) -> int:
 # --- records exports on the worker --------------------------------------------------
 
 
+# The media folder of finished exports (sealed), swept for orphans by the purge.
+EXPORT_FOLDER = "exports"
+
+
 def export_chunk_events() -> int:
     """Incidents read per chunk: progress, the lease and a cancel are checked between chunks."""
     return int(getattr(settings, "EXPORT_CHUNK_EVENTS", 500))
@@ -683,4 +688,27 @@ def purge_exports(now: Any = None) -> int:
                 continue
             record(None, "import.export_expire", organisation=job.organisation, target=job)
         count += 1
+    _sweep_orphan_exports(now)
     return count
+
+
+def _sweep_orphan_exports(now: Any) -> int:
+    """Delete export files no job names, once older than ``EXPORT_KEEP_HOURS``.
+
+    A worker killed while writing (SIGKILL, power loss) leaves a partial file
+    whose key was never stored: unreadable, but it should not stay on the
+    disk. A file still being written is younger than the cutoff.
+    """
+    try:
+        _folders, names = default_storage.listdir(EXPORT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    known = set(ExportJob.objects.exclude(stored_name="").values_list("stored_name", flat=True))
+    cutoff = now - timedelta(hours=export_keep_hours())
+    swept = 0
+    for name in names:
+        path = f"{EXPORT_FOLDER}/{name}"
+        if path not in known and default_storage.get_modified_time(path) < cutoff:
+            sealing.delete_file(path)
+            swept += 1
+    return swept

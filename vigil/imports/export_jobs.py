@@ -108,7 +108,7 @@ def _write(job: ExportJob, ids: list[int], vault: Vault) -> None:
 
     stream = xlsx_stream() if job.file_format == FileFormat.XLSX else csv_stream()
     # store_file deletes its partial file when the stream raises (cancel, error).
-    stored = sealing.store_file(file_key, stream, folder="exports")
+    stored = sealing.store_file(file_key, stream, folder=actions.EXPORT_FOLDER)
     try:
         finished = actions.finish_export(job.created_by, job, stored, sealed_key, counted["rows"])
     except BaseException:

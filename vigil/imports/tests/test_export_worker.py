@@ -376,3 +376,24 @@ def test_the_export_page_works_without_javascript_under_the_csp(
     # ORM calls made while Playwright's loop runs have a connection of their own:
     # close it here, or PostgreSQL cannot drop the test database.
     connections.close_all()
+
+
+def test_the_purge_sweeps_a_partial_file_left_by_a_killed_worker(
+    world: World, signed_in: Any, settings: Any
+) -> None:
+    _records(world, events=2)
+    coordinator = signed_in("coordinator")
+    export(coordinator, "csv")
+    kept = _files(settings)
+    assert len(kept) == 1
+    # What a worker killed in the middle of writing leaves: a file no job names.
+    orphan = Path(settings.MEDIA_ROOT) / "exports" / "0123456789abcdef.bin"
+    orphan.write_bytes(b"\x00" * 100)
+    # A young one may still be being written: left alone.
+    actions.purge_exports()
+    assert sorted(_files(settings)) == sorted([*kept, orphan])
+    later = timezone.now() + datetime.timedelta(hours=settings.EXPORT_KEEP_HOURS, seconds=1)
+    actions.purge_exports(later)
+    # The orphan is gone; the finished export expired with its job, as before.
+    assert not orphan.exists()
+    assert _files(settings) == []
