@@ -87,17 +87,26 @@ def interleave(
     runs: int,
     warmup: int = 1,
     on_run: Callable[[int, dict[str, float]], None] | None = None,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per call of each function, interleaved: ``warmup`` untimed calls of each,
     then ``runs`` repetitions of A B C ... so that load from other processes on a shared
-    machine falls on all of them alike. ``on_run(index, last)`` reports each repetition."""
+    machine falls on all of them alike. ``on_run(index, last)`` reports each repetition;
+    ``cpu``, if given, receives this process's CPU seconds per call too."""
     for fn in fns.values():
         for _ in range(warmup):
             fn()
     times: dict[str, list[float]] = {label: [] for label in fns}
     for index in range(runs):
         for label, fn in fns.items():
-            times[label].append(time_once(fn))
+            if cpu is None:
+                times[label].append(time_once(fn))
+                continue
+            with no_gc():
+                start, start_cpu = time.perf_counter(), time.process_time()
+                fn()
+                cpu.setdefault(label, []).append(time.process_time() - start_cpu)
+                times[label].append(time.perf_counter() - start)
         if on_run is not None:
             on_run(index, {label: values[-1] for label, values in times.items()})
     return times
