@@ -26,9 +26,7 @@ and password hashing, plain HTTP), which changes nothing on the pages timed.
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import os
 import sys
 import time
@@ -170,19 +168,9 @@ def _ms(seconds: float) -> str:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX)
     from django.db import connection
 
-    # The test client's host; setup_test_environment() would also instrument template
-    # rendering, which the pages measured here should not pay.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
     label = common.db_label(connection)
     worlds = {"small": _setup("small"), "large": _setup("large")}
     steps = [_grow(name, worlds[size], 0, n) for size, n in zip(worlds, SIZES, strict=True)]
@@ -369,17 +357,7 @@ def _measure_duplicates(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.cases")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        result = worker(args.name)
-        print(json.dumps(result, ensure_ascii=False))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["cases"])
+    return common.worker_main("cases", worker, argv)
 
 
 if __name__ == "__main__":

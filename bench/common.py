@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gc
 import json
@@ -355,3 +356,39 @@ def browse(client: Any, method: str, path: str, data: Any = None) -> tuple[Any, 
         for _chunk in response.streaming_content:
             pass
     return response, len(response.redirect_chain)
+
+
+def worker_database(prefix: str, *, keep_existing: bool = False) -> str:
+    """In a worker process: the throw-away PostgreSQL database (re)created (its name must
+    start with ``prefix``; kept if ``keep_existing`` and it exists), Django set up with the
+    test client's host allowed, ``migrate`` run. Returns ``DATABASE_URL``."""
+    from bench import pgdb
+
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgres") and not (keep_existing and pgdb.exists(url, prefix)):
+        pgdb.recreate(url, prefix)
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # The test client's host; setup_test_environment() would also instrument template
+    # rendering, which the pages measured should not pay.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    progress("worker: migrate")
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def worker_main(group: str, worker: Callable[[str], Any], argv: list[str] | None) -> int:
+    """``python -m bench.<group>``: the group, or with ``--worker`` one database of it
+    (its result printed as JSON on the last line, which the parent reads)."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{group}")
+    parser.add_argument("--worker", action="store_true", help="internal: run one database")
+    parser.add_argument("--name", default="sqlite")
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.name), ensure_ascii=False, default=str))
+        return 0
+    from bench.__main__ import main as bench_main
+
+    return bench_main([group])

@@ -21,9 +21,7 @@ GROUP BY queries returning histograms) is timed too, for information.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
 import random
 import sys
@@ -142,15 +140,9 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX)
     from django.db import connection
 
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
     vendor = connection.vendor
     label = common.db_label(connection)
     organisation_id, seconds = _generate(name)
@@ -301,16 +293,7 @@ def _measure(name: str, vendor: str, organisation_id: int, case: Any) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.referrals")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.name), ensure_ascii=False))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["referrals"])
+    return common.worker_main("referrals", worker, argv)
 
 
 if __name__ == "__main__":

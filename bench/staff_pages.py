@@ -23,9 +23,7 @@ Goal: at most 1.2x.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
 import sys
 import time
@@ -126,17 +124,9 @@ def _say(message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX)
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say("migrate")
-    call_command("migrate", verbosity=0)
     vendor = connection.vendor
     started = time.perf_counter()
     worlds = {
@@ -359,16 +349,7 @@ def _clients(world: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.staff_pages")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.name)))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["staff_pages"])
+    return common.worker_main("staff_pages", worker, argv)
 
 
 if __name__ == "__main__":

@@ -41,8 +41,6 @@ data when the counts match.
 # ruff: noqa: S608 - every SQL string in this file is a constant of the benchmark, no input
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import time
@@ -322,18 +320,9 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    reuse = KEEP
-    if url.startswith("postgres") and not (reuse and pgdb.exists(url, PG_PREFIX)):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX, keep_existing=KEEP)
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
     label = common.db_label(connection)
     world = _setup()
     generated = _generate(name, world)
@@ -969,17 +958,7 @@ def _records(fmt: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stats")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        result = worker(args.name)
-        print(json.dumps(result, ensure_ascii=False, default=str))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["stats"])
+    return common.worker_main("stats", worker, argv)
 
 
 if __name__ == "__main__":

@@ -26,9 +26,7 @@ the per-repetition ratios.
 # ruff: noqa: S608 - every SQL string in this file is a constant of the benchmark, no input
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
 import sys
 import time
@@ -157,17 +155,10 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
+    url = common.worker_database(PG_PREFIX)
     from django.core.management import call_command
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
     label = common.db_label(connection)
     big, small = _organisation("big"), _organisation("small")
     started = time.perf_counter()
@@ -508,17 +499,7 @@ def _reporter(name: str, what: str) -> Any:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stats_rollup")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        result = worker(args.name)
-        print(json.dumps(result, ensure_ascii=False, default=str))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["stats_rollup"])
+    return common.worker_main("stats_rollup", worker, argv)
 
 
 if __name__ == "__main__":
