@@ -115,6 +115,7 @@ def _export_table(report: common.Report, result: dict[str, Any]) -> None:
             "time ratio big / small (range)",
             "records/s ratio big / small",
             "queries big / small",
+            "SQL time big / small",
         ],
         note=(
             "GET /stats/export.<format> as a signed-in analyst (password and TOTP), "
@@ -143,6 +144,7 @@ def _export_table(report: common.Report, result: dict[str, Any]) -> None:
             common.fmt_paired_ratio(pair),
             common.fmt_ratio(rates["big"] / rates["small"]),
             f"{row['queries']['big']} / {row['queries']['small']}",
+            f"{_ms(row['sql_seconds']['big'])} / {_ms(row['sql_seconds']['small'])}",
         )
     report.tables.append(table)
 
@@ -466,12 +468,19 @@ def _exports(
     redirects = 0
     for fmt in EXPORT_FORMATS:
         url = f"/stats/export.{fmt}?{EXPORT_QUERY}"
-        records, queries = {}, {}
+        records, queries, sql = {}, {}, {}
         for label, client in clients.items():
             with CaptureQueriesContext(connection) as captured:
                 _response, followed = common.browse(client, "GET", url)
             redirects += followed
             queries[label] = len(captured)
+            sql[label] = sum(float(q["time"]) for q in captured.captured_queries)
+            _say(
+                name,
+                f"export {fmt} {label}: SQL {sql[label] * 1000:,.0f} ms in {len(captured)} queries",
+            )
+            if os.environ.get("BENCH_ROLLUP_PROFILE"):
+                _profile(name, lambda client=client, url=url: common.browse(client, "GET", url))
             entry = AuditEvent.objects.filter(
                 action="stats.export", organisation=worlds[label]["org"], data__format=fmt
             ).latest("seq")
@@ -482,9 +491,21 @@ def _exports(
         }
         times = common.interleave(fns, RUNS, on_run=_reporter(name, f"export {fmt}"))
         pair = common.paired(times["big"], times["small"])
-        results[fmt] = {"records": records, "queries": queries, "pair": pair}
+        results[fmt] = {"records": records, "queries": queries, "sql_seconds": sql, "pair": pair}
         _say(name, f"export {fmt}: {records} records, ratio {common.fmt_paired_ratio(pair)}")
     return results, redirects
+
+
+def _profile(name: str, fn: Any) -> None:
+    """cProfile of one call, the top functions by own time (BENCH_ROLLUP_PROFILE=1)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    _say(name, out.getvalue())
 
 
 def _reporter(name: str, what: str) -> Any:
