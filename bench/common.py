@@ -273,8 +273,8 @@ def fmt_ratio(value: float) -> str:
 
 def run_worker(module: str, name: str, url: str | None, **extra_env: str) -> dict[str, Any]:
     """Run ``python -m <module> --worker --name <name>`` against a throw-away installation
-    (a temporary ``VIGIL_VAR_DIR``; a SQLite file in it unless ``url`` is given, or
-    ``BENCH_SQLITE_FILE`` names a file to keep) and return the JSON of its last line."""
+    (a temporary ``VIGIL_VAR_DIR``; a SQLite file in it unless ``url`` is given;
+    ``extra_env`` overrides any variable) and return the JSON of its last line."""
     short = module.rsplit(".", 1)[-1]
     with tempfile.TemporaryDirectory(prefix=f"vigil-bench-{short}-") as tmp:
         env = {
