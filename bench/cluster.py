@@ -136,7 +136,7 @@ def child_main() -> int:
         json.dumps(
             {
                 "username": world["user"].username,
-                "password": stats.PASSWORD,
+                "password": common.PASSWORD,
                 "key": device.bin_key.hex(),
                 "step": device.step,
                 "digits": device.digits,

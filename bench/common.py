@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gc
 import json
@@ -9,7 +10,9 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench password 42 correct horse"
 
 
 def setup_django() -> None:
@@ -76,6 +81,64 @@ def per_op_us(fn: Callable[[], object], loops: int, rounds: int, warmup: int = 2
             elapsed = time.perf_counter_ns() - start
         result.append(elapsed / loops / 1000)
     return result
+
+
+def interleave(
+    fns: dict[str, Callable[[], object]],
+    runs: int,
+    warmup: int = 1,
+    on_run: Callable[[int, dict[str, float]], None] | None = None,
+    cpu: dict[str, list[float]] | None = None,
+) -> dict[str, list[float]]:
+    """Seconds per call of each function, interleaved: ``warmup`` untimed calls of each,
+    then ``runs`` repetitions of A B C ... so that load from other processes on a shared
+    machine falls on all of them alike. ``on_run(index, last)`` reports each repetition;
+    ``cpu``, if given, receives this process's CPU seconds per call too."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times: dict[str, list[float]] = {label: [] for label in fns}
+    for index in range(runs):
+        for label, fn in fns.items():
+            if cpu is None:
+                times[label].append(time_once(fn))
+                continue
+            with no_gc():
+                start, start_cpu = time.perf_counter(), time.process_time()
+                fn()
+                cpu.setdefault(label, []).append(time.process_time() - start_cpu)
+                times[label].append(time.perf_counter() - start)
+        if on_run is not None:
+            on_run(index, {label: values[-1] for label, values in times.items()})
+    return times
+
+
+def paired(measured: Sequence[float], baseline: Sequence[float]) -> dict[str, Any]:
+    """A figure against its interleaved baseline: min and median of both, the ratio of
+    medians and of minima, and the spread of the per-repetition ratios."""
+    if len(measured) != len(baseline) or not measured:
+        raise ValueError("paired samples of equal, non-zero length expected")
+    ratios = [m / b for m, b in zip(measured, baseline, strict=True)]
+    return {
+        "measured": summary(measured),
+        "baseline": summary(baseline),
+        "ratio": median(measured) / median(baseline),
+        "ratio_of_minima": min(measured) / min(baseline),
+        "ratios": ratios,
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+    }
+
+
+def fmt_paired_ratio(pair: dict[str, Any]) -> str:
+    """``1.03x (0.98-1.10x)``: ratio of medians, then the per-repetition range."""
+    return f"{pair['ratio']:.2f}x ({pair['ratio_min']:.2f}-{pair['ratio_max']:.2f}x)"
+
+
+def fmt_min_median(values: dict[str, Any], fmt: Callable[[float], str] | None = None) -> str:
+    """``min / median`` of a ``summary()``."""
+    f = fmt or fmt_ms
+    return f"{f(values['min'])} / {f(values['median'])}"
 
 
 # --- statistics ---------------------------------------------------------------
@@ -203,3 +266,129 @@ def fmt_rate(value: float) -> str:
 
 def fmt_ratio(value: float) -> str:
     return f"{value:.2f}x"
+
+
+# --- workers, databases, signed-in clients ---------------------------------------------------
+
+
+def run_worker(module: str, name: str, url: str | None, **extra_env: str) -> dict[str, Any]:
+    """Run ``python -m <module> --worker --name <name>`` against a throw-away installation
+    (a temporary ``VIGIL_VAR_DIR``; a SQLite file in it unless ``url`` is given;
+    ``extra_env`` overrides any variable) and return the JSON of its last line."""
+    short = module.rsplit(".", 1)[-1]
+    with tempfile.TemporaryDirectory(prefix=f"vigil-bench-{short}-") as tmp:
+        env = {
+            **os.environ,
+            "VIGIL_TESTING": "1",
+            "VIGIL_VAR_DIR": tmp,
+            "DATABASE_URL": url or f"sqlite:///{tmp}/bench.sqlite3",
+            "DJANGO_SETTINGS_MODULE": "vigil.settings",
+            **extra_env,
+        }
+        command = [sys.executable, "-m", module, "--worker", "--name", name]
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True
+        )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def db_label(connection: Any) -> str:
+    """``SQLite 3.40.1`` or ``PostgreSQL 15.20``: the server actually measured."""
+    if connection.vendor == "sqlite":
+        return "SQLite " + ".".join(str(x) for x in connection.Database.sqlite_version_info)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return "PostgreSQL " + str(cursor.fetchone()[0]).split()[0]
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (``uptime``), to print next to figures."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def staff_member(
+    organisation: Any, username: str, role: str, private: Any = None
+) -> tuple[Any, Any]:
+    """A member who can sign in at once (no forced password change) and a TOTP device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from vigil.accounts import actions
+
+    extra = {"org_private": private} if private is not None else {}
+    member = actions.add_member(
+        None, organisation, username=username, role=role, password=PASSWORD, **extra
+    )
+    user = member.membership.user
+    user.must_change_password = False
+    user.save(update_fields=["must_change_password"])
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    return user, device
+
+
+def sign_in(user: Any, device: Any = None) -> Any:
+    """A test client signed in through the real views: password, then a TOTP code."""
+    from django.test import Client
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if device is None:
+        device = TOTPDevice.objects.get(user=user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a fresh code may be reused
+    device.refresh_from_db()
+    client = Client()
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    response = client.post("/accounts/2fa/", {"token": code})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def browse(client: Any, method: str, path: str, data: Any = None) -> tuple[Any, int]:
+    """One request as a browser makes it: redirects followed (GET after each), the final
+    answer must be 200. Returns the final response (its streamed body consumed) and the
+    number of redirects followed."""
+    call = client.get if method == "GET" else client.post
+    response = call(path, data, follow=True) if data is not None else call(path, follow=True)
+    assert response.status_code == 200, (path, response.status_code)
+    if getattr(response, "streaming", False):
+        for _chunk in response.streaming_content:
+            pass
+    return response, len(response.redirect_chain)
+
+
+def worker_database(prefix: str, *, keep_existing: bool = False) -> str:
+    """In a worker process: the throw-away PostgreSQL database (re)created (its name must
+    start with ``prefix``; kept if ``keep_existing`` and it exists), Django set up with the
+    test client's host allowed, ``migrate`` run. Returns ``DATABASE_URL``."""
+    from bench import pgdb
+
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("postgres") and not (keep_existing and pgdb.exists(url, prefix)):
+        pgdb.recreate(url, prefix)
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    # The test client's host; setup_test_environment() would also instrument template
+    # rendering, which the pages measured should not pay.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    progress("worker: migrate")
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def worker_main(group: str, worker: Callable[[str], Any], argv: list[str] | None) -> int:
+    """``python -m bench.<group>``: the group, or with ``--worker`` one database of it
+    (its result printed as JSON on the last line, which the parent reads)."""
+    parser = argparse.ArgumentParser(prog=f"python -m bench.{group}")
+    parser.add_argument("--worker", action="store_true", help="internal: run one database")
+    parser.add_argument("--name", default="sqlite")
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.name), ensure_ascii=False, default=str))
+        return 0
+    from bench.__main__ import main as bench_main
+
+    return bench_main([group])

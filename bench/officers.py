@@ -125,10 +125,12 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
     ratio = orm["median"] / raw["median"]
     table = common.Table(
         f"{database}: repeat-officer list over {result['perpetrators']:,} perpetrator rows "
-        f"({RUNS} alternating runs after 1)",
+        f"({RUNS} interleaved runs after 1 warm-up each; load average "
+        f"{result.get('load_average', 'not recorded')})",
         ["Measure", "median", "min", "queries"],
         note=(
-            f"Ratio of medians: {ratio:.2f}x (goal at most {LIST_GOAL}x: "
+            f"Ratio of medians: {common.fmt_paired_ratio(result['list_pair'])} (per-run range "
+            f"in brackets; goal at most {LIST_GOAL}x: "
             f"{'met' if ratio <= LIST_GOAL else 'missed'}). {result['events']:,} incidents, "
             f"{result['consenting']:,} of them with a consenting victim; threshold "
             f"{THRESHOLD}; {result['rows']} officers listed (same rows from both: "
@@ -150,6 +152,7 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
     report.tables.append(table)
 
     imp, bulk, memory = result["import"], result["bulk"], result["memory"]
+    imp_pair = result["pair"]
     rows = result["register_rows"]
     rate, bulk_rate = rows / imp["median"], rows / bulk["median"]
     share = rate / bulk_rate
@@ -157,7 +160,9 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
         f"{database}: import of a {rows:,}-row complaint register ({IMPORT_RUNS} alternating runs)",
         ["Measure", "median", "min", "rows/s"],
         note=(
-            f"Import rate / bulk_create rate: {share:.2f}x (goal at least {IMPORT_GOAL}x: "
+            f"Import rate / bulk_create rate: {share:.2f}x (per-run range "
+            f"{1 / imp_pair['ratio_max']:.2f}-{1 / imp_pair['ratio_min']:.2f}x; goal at least "
+            f"{IMPORT_GOAL}x: "
             f"{'met' if share >= IMPORT_GOAL else 'missed'}). Peak resident memory of a fresh "
             f"process running one import: {memory['maxrss_mb']:.0f} MB (goal under "
             f"{MEMORY_GOAL_MB} MB: {'met' if memory['maxrss_mb'] < MEMORY_GOAL_MB else 'missed'}"
@@ -357,12 +362,7 @@ def _list_bench(world: dict[str, Any]) -> dict[str, Any]:
     # The page shows the first REPEAT_LIMIT; the raw statement returns them all.
     top = sorted(expected, key=lambda r: -r[3])[: reads.REPEAT_LIMIT]
     equal = got == sorted(top) if len(expected) > reads.REPEAT_LIMIT else got == expected
-    samples: dict[str, list[float]] = {"orm": [], "raw": [], "labels": []}
-    for i in range(RUNS + 1):
-        for name, fn in (("orm", orm), ("raw", raw), ("labels", labelled)):
-            seconds = common.time_once(fn)
-            if i:
-                samples[name].append(seconds)
+    samples = common.interleave({"orm": orm, "raw": raw, "labels": labelled}, RUNS)
     with CaptureQueriesContext(connection) as orm_queries:
         orm()
     with CaptureQueriesContext(connection) as label_queries:
@@ -371,6 +371,7 @@ def _list_bench(world: dict[str, Any]) -> dict[str, Any]:
     return {
         "list_orm": {**common.summary(samples["orm"]), "queries": len(orm_queries)},
         "list_raw": common.summary(samples["raw"]),
+        "list_pair": common.paired(samples["orm"], samples["raw"]),
         "list_labels": {**common.summary(samples["labels"]), "queries": len(label_queries)},
         "rows": len(rows),
         "equal": equal,
@@ -496,6 +497,7 @@ def _import_bench(world: dict[str, Any]) -> dict[str, Any]:
     return {
         "import": common.summary(samples["import"]),
         "bulk": common.summary(samples["bulk"]),
+        "pair": common.paired(samples["import"], samples["bulk"]),
         "register_rows": REGISTER_ROWS,
         "file_mb": len(data) / 2**20,
     }
@@ -518,10 +520,17 @@ def worker(name: str) -> None:
 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    from django.db import connection
+
     common.progress("officers: repeat list")
-    result: dict[str, Any] = {"database": name, **counts, **_list_bench(world)}
+    result: dict[str, Any] = {
+        "database": common.db_label(connection),
+        **counts,
+        **_list_bench(world),
+    }
     common.progress("officers: register import")
     result.update(_import_bench(world))
+    result["load_average"] = common.load_average()
     print(json.dumps(result))
 
 

@@ -21,14 +21,10 @@ GROUP BY queries returning histograms) is timed too, for information.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,19 +90,7 @@ def run() -> common.Report:
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
     common.progress(f"referrals: {name} worker, {N:,} referrals")
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-referrals-") as tmp:
-        env = {
-            **os.environ,
-            "VIGIL_TESTING": "1",
-            "VIGIL_VAR_DIR": tmp,
-            "DATABASE_URL": url or f"sqlite:///{tmp}/bench.sqlite3",
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-        }
-        command = [sys.executable, "-m", "bench.referrals", "--worker", "--name", name]
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return common.run_worker("bench.referrals", name, url)
 
 
 def _ms(seconds: float) -> str:
@@ -115,7 +99,8 @@ def _ms(seconds: float) -> str:
 
 def _table(report: common.Report, result: dict[str, Any]) -> None:
     table = common.Table(
-        f"{result['database']}: {result['n']:,} referrals, {RUNS} runs after 1 warm-up",
+        f"{result['database']}: {result['n']:,} referrals, {RUNS} interleaved runs after 1 "
+        f"warm-up each (load average {result.get('load_average', 'not recorded')})",
         [
             "Funnel",
             "groups",
@@ -123,7 +108,7 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
             "hand SQL median",
             "funnel() min",
             "funnel() median",
-            "ratio (medians)",
+            "ratio (medians; per-run range)",
             "ratio (mins)",
             "with medians, median",
         ],
@@ -140,7 +125,7 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
             _ms(case["sql"]["median"]),
             _ms(case["orm"]["min"]),
             _ms(case["orm"]["median"]),
-            common.fmt_ratio(case["ratio"]),
+            common.fmt_paired_ratio(case["pair"]),
             common.fmt_ratio(case["orm"]["min"] / case["sql"]["min"]),
             _ms(case["full"]["median"]),
         )
@@ -155,26 +140,23 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX)
     from django.db import connection
 
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
     vendor = connection.vendor
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if vendor == "sqlite" else "SHOW server_version")
-        version = str(cursor.fetchone()[0]).split(" ")[0]
-    label = f"{'SQLite' if vendor == 'sqlite' else 'PostgreSQL'} {version}"
+    label = common.db_label(connection)
     organisation_id, seconds = _generate(name)
     cases = [_measure(name, vendor, organisation_id, case) for case in CASES]
     if url.startswith("postgres"):
         connection.close()
         pgdb.drop(url, PG_PREFIX)
-    return {"database": label, "n": N, "generate_seconds": seconds, "cases": cases}
+    return {
+        "database": label,
+        "n": N,
+        "generate_seconds": seconds,
+        "cases": cases,
+        "load_average": common.load_average(),
+    }
 
 
 def _generate(name: str) -> tuple[int, float]:
@@ -292,16 +274,14 @@ def _measure(name: str, vendor: str, organisation_id: int, case: Any) -> dict[st
     raw_total = funnel.funnel(filters, by, threshold=0, with_medians=False).total.counts
     assert totals == raw_total, (label, totals, raw_total)
     # Interleaved, so that load from other processes falls on both alike.
-    sql(), orm()
-    sql_times: list[float] = []
-    orm_times: list[float] = []
-    for _ in range(RUNS):
-        sql_times.append(common.time_once(sql))
-        orm_times.append(common.time_once(orm))
+    times = common.interleave({"sql": sql, "orm": orm}, RUNS)
+    sql_times, orm_times = times["sql"], times["orm"]
     full_times = common.sample(full, max(3, RUNS // 2))
-    ratio = common.median(orm_times) / common.median(sql_times)
-    _say(name, f"{label}: ratio {ratio:.2f}")
+    pair = common.paired(orm_times, sql_times)
+    ratio = pair["ratio"]
+    _say(name, f"{label}: ratio {common.fmt_paired_ratio(pair)}")
     return {
+        "pair": pair,
         "label": label,
         "groups": max(len(result.rows), 1),
         "sql_rows": len(rows),
@@ -313,16 +293,7 @@ def _measure(name: str, vendor: str, organisation_id: int, case: Any) -> dict[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.referrals")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.name), ensure_ascii=False))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["referrals"])
+    return common.worker_main("referrals", worker, argv)
 
 
 if __name__ == "__main__":

@@ -23,13 +23,9 @@ Goal: at most 1.2x.
 
 from __future__ import annotations
 
-import argparse
 import datetime
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -49,7 +45,6 @@ REPETITIONS = 3
 RUNS = 7
 NEW_REPORTS = 250
 MY_CASES = 50
-PASSWORD = "bench password 42 correct horse"
 
 # (label, role, path)
 PAGES = [
@@ -80,19 +75,7 @@ def run() -> common.Report:
 
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-staff-") as tmp:
-        env = {
-            **os.environ,
-            "VIGIL_TESTING": "1",
-            "VIGIL_VAR_DIR": tmp,
-            "DATABASE_URL": url or f"sqlite:///{tmp}/bench.sqlite3",
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-        }
-        command = [sys.executable, "-m", "bench.staff_pages", "--worker", "--name", name]
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True
-        )
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return common.run_worker("bench.staff_pages", name, url)
 
 
 def _ms(seconds: float) -> str:
@@ -141,17 +124,9 @@ def _say(message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX)
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say("migrate")
-    call_command("migrate", verbosity=0)
     vendor = connection.vendor
     started = time.perf_counter()
     worlds = {
@@ -230,28 +205,17 @@ def _queries(client: Any, path: str) -> int:
 
 
 def _organisation(slug: str, rows: int) -> dict[str, Any]:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from vigil.accounts import actions
 
     created = actions.create_organisation(
         None, name=f"Bench {slug}", slug=f"bench-{slug}", country="UA", languages=["en"]
     )
-    people = {}
-    for role in ("coordinator", "caseworker"):
-        member = actions.add_member(
-            None,
-            created.organisation,
-            username=f"{slug}-{role}",
-            role=role,
-            password=PASSWORD,
-            org_private=created.private_key,
-        )
-        user = member.membership.user
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
-        TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
-        people[role] = user
+    people = {
+        role: common.staff_member(
+            created.organisation, f"{slug}-{role}", role, created.private_key
+        )[0]
+        for role in ("coordinator", "caseworker")
+    }
     world = {"org": created.organisation, "private": created.private_key, "people": people}
     _say(f"{slug}: {rows:,} reports")
     _reports(world, rows)
@@ -381,35 +345,11 @@ def _incidents(world: dict[str, Any], rows: int) -> None:
 
 
 def _clients(world: dict[str, Any]) -> dict[str, Any]:
-    from django.test import Client
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    clients = {}
-    for role, user in world["people"].items():
-        device = TOTPDevice.objects.get(user=user)
-        client = Client()
-        response = client.post(
-            "/accounts/login/", {"username": user.username, "password": PASSWORD}
-        )
-        assert response.status_code == 302, response.status_code
-        code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-        assert client.post("/accounts/2fa/", {"token": code}).status_code == 302
-        clients[role] = client
-    return clients
+    return {role: common.sign_in(user) for role, user in world["people"].items()}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.staff_pages")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        print(json.dumps(worker(args.name)))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["staff_pages"])
+    return common.worker_main("staff_pages", worker, argv)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,15 @@ code) and, alternating in the same run, times
   executed with ``connection.cursor()``; their results are checked against the
   aggregation module's raw counts.
 
-The goal is a dashboard at most 1.5 times the raw queries. Exports: a
-month x detailed act type table as CSV and XLSX through the views (rows per
-second, peak traced memory), and the two writers alone on 1,000,000 synthetic
-rows (CSV) and 200,000 (XLSX).
+The goal is a dashboard at most 1.5 times the raw queries; the two alternate
+(dashboard, raw, dashboard, raw ...) after one warm-up each, and the ratio of
+medians is reported with the range of the per-repetition ratios. Exports: a
+month x detailed act type table as CSV and XLSX through the views (the live
+aggregation: this group never builds roll-ups), each alternating with its
+baseline, the hand-written GROUP BY of the same table written by the same
+writer; records per second and peak traced memory. Last, the two writers
+alone on 1,000,000 synthetic rows (CSV, alternating with the standard
+library's ``csv.writer`` on the same rows) and 200,000 (XLSX), 3 repetitions.
 
 ``BENCH_STATS_ACTS`` (default 1,000,000) sets the size, ``BENCH_STATS_DATABASES``
 (default ``sqlite,postgres``) the databases and ``BENCH_STATS_PG_URL`` the
@@ -36,12 +41,8 @@ data when the counts match.
 # ruff: noqa: S608 - every SQL string in this file is a constant of the benchmark, no input
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -63,8 +64,9 @@ PG_URL = os.environ.get(
 )
 KEEP = os.environ.get("BENCH_STATS_KEEP", "") == "1"
 RUNS = int(os.environ.get("BENCH_STATS_RUNS", "7"))
+EXPORT_RUNS = int(os.environ.get("BENCH_STATS_EXPORT_RUNS", "3"))
+WRITER_RUNS = 3
 WARMUP = 1
-PASSWORD = "bench password 42 correct horse"
 SLUG = "bench-stats"
 GOAL = 1.5
 
@@ -103,20 +105,9 @@ def run() -> common.Report:
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
     common.progress(f"stats: {name} worker, {ACTS:,} acts")
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-stats-") as tmp:
-        sqlite = os.environ.get("BENCH_STATS_SQLITE") or f"{tmp}/bench.sqlite3"
-        env = {
-            **os.environ,
-            "VIGIL_TESTING": "1",
-            "VIGIL_VAR_DIR": tmp,
-            "DATABASE_URL": url or f"sqlite:///{sqlite}",
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-        }
-        command = [sys.executable, "-m", "bench.stats", "--worker", "--name", name]
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    keep = os.environ.get("BENCH_STATS_SQLITE")
+    extra = {"DATABASE_URL": f"sqlite:///{keep}"} if keep and url is None else {}
+    return common.run_worker("bench.stats", name, url, **extra)
 
 
 def _ms(seconds: float) -> str:
@@ -147,14 +138,15 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
 
     dash = result["dashboard"]
     raw = result["raw"]
-    ratio = dash["median"] / raw["median"]
-    verdict = "met" if ratio <= GOAL else "missed"
+    pair = result["dashboard_pair"]
+    verdict = "met" if pair["ratio"] <= GOAL else "missed"
     comparison = common.Table(
         f"{database}: full dashboard load against its raw GROUP BY queries "
-        f"({RUNS} alternating runs after {WARMUP})",
+        f"({RUNS} alternating runs after {WARMUP}; load average {result['load_average']})",
         ["Measure", "median", "p95", "min", "queries", "SQL time"],
         note=(
-            f"Ratio of medians: {ratio:.2f}x (goal at most {GOAL}x: {verdict}). The dashboard "
+            f"Ratio of medians: {common.fmt_paired_ratio(pair)} (range of the per-repetition "
+            f"ratios in brackets; goal at most {GOAL}x: {verdict}). The dashboard "
             "row is GET /stats/ as a signed-in analyst through every middleware (session, OTP, "
             "membership), page rendering included; SQL time is the sum of its queries' "
             "durations in one load (CaptureQueriesContext). The raw row runs the hand-written "
@@ -189,20 +181,36 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
     report.tables.append(per_query)
 
     exports = common.Table(
-        f"{database}: exports through the views ({EXPORT_QUERY})",
-        ["Format", "records", "median", "records/s", "peak traced memory"],
+        f"{database}: exports through the views ({EXPORT_QUERY}) against the hand-written "
+        f"GROUP BY through the same writer ({EXPORT_RUNS} alternating runs after 1)",
+        [
+            "Format",
+            "records",
+            "view min / median",
+            "records/s (view)",
+            "baseline min / median",
+            "ratio view / baseline (range)",
+            "peak traced memory",
+        ],
         note=(
-            "Records: data rows of the long-format table (totals included). Time includes the "
-            "aggregation queries and streaming the whole response; peak memory is "
-            "tracemalloc's peak over one more download (Python allocations only)."
+            "Records: data rows of the long-format table (totals included). The view's time "
+            "includes the aggregation queries (live: this group builds no roll-ups) and "
+            "reading the whole response, redirects followed like a browser "
+            f"({result['export_redirects']} were needed). Baseline: one hand-written GROUP BY "
+            "(month x act type) and its row and grand totals, written by the same "
+            "vigil.stats.exports writer. Peak memory is tracemalloc's peak over one more "
+            "download (Python allocations only)."
         ),
     )
     for fmt, row in result["exports"].items():
+        p = row["pair"]
         exports.add(
             fmt.upper(),
             f"{row['records']:,}",
-            _ms(row["median"]),
-            common.fmt_rate(row["records"] / row["median"]),
+            common.fmt_min_median(p["measured"]),
+            common.fmt_rate(row["records"] / p["measured"]["median"]),
+            common.fmt_min_median(p["baseline"]),
+            common.fmt_paired_ratio(p),
             _mib(row["peak_bytes"]),
         )
     report.tables.append(exports)
@@ -210,24 +218,32 @@ def _tables(report: common.Report, result: dict[str, Any]) -> None:
 
 def _writer_table(report: common.Report, writers: dict[str, Any]) -> None:
     table = common.Table(
-        "Export writers alone (vigil.stats.exports), synthetic long-format rows",
-        ["Writer", "rows", "time", "rows/s", "peak traced memory", "output"],
+        "Export writers alone (vigil.stats.exports), synthetic long-format rows "
+        f"({WRITER_RUNS} alternating runs after 1; load average {writers['load_average']})",
+        ["Writer", "rows", "min / median", "rows/s (median)", "peak traced memory", "output"],
         note=(
             "Rows like an export's (code, label, code, label, value). CSV: csv_chunks consumed "
-            "as a response would be; XLSX: openpyxl write-only workbook to a temporary file. "
-            "Time without tracemalloc; peak memory from a second run under tracemalloc."
+            "as a response would be; its baseline, the standard library's csv.writer on the "
+            f"same rows into a discarded buffer: {common.fmt_paired_ratio(writers['csv_pair'])} "
+            "(ratio of medians, per-repetition range). XLSX: openpyxl write-only workbook to a "
+            "temporary file. Time without tracemalloc; peak memory from one more run under "
+            "tracemalloc."
         ),
     )
-    for name, row in writers.items():
+    for name, row in writers["writers"].items():
         table.add(
             name,
             f"{row['rows']:,}",
-            f"{row['seconds']:.1f} s",
-            common.fmt_rate(row["rows"] / row["seconds"]),
-            _mib(row["peak_bytes"]),
+            common.fmt_min_median(row["seconds"], _s),
+            common.fmt_rate(row["rows"] / row["seconds"]["median"]),
+            _mib(row["peak_bytes"]) if "peak_bytes" in row else "",
             _mib(row["output_bytes"]),
         )
     report.tables.append(table)
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s"
 
 
 def _synthetic(n: int) -> Iterator[list[Any]]:
@@ -236,32 +252,64 @@ def _synthetic(n: int) -> Iterator[list[Any]]:
 
 
 def _writers() -> dict[str, Any]:
+    import csv
+
     from vigil.stats import exports
 
     header = ["month_code", "Month", "act_type_code", "Act type", "Acts"]
+    output: dict[str, int] = {}
 
-    def csv_run(n: int) -> int:
-        return sum(len(chunk) for chunk in exports.csv_chunks(header, _synthetic(n)))
+    class _Sink:
+        def __init__(self) -> None:
+            self.size = 0
 
-    def xlsx_run(n: int) -> int:
+        def write(self, text: str) -> None:
+            self.size += len(text.encode())
+
+    def csv_run(n: int = CSV_WRITER_ROWS) -> int:
+        output["CSV (csv_chunks, consumed as a response)"] = size = sum(
+            len(chunk) for chunk in exports.csv_chunks(header, _synthetic(n))
+        )
+        return size
+
+    def stdlib_run(n: int = CSV_WRITER_ROWS) -> int:
+        sink = _Sink()
+        writer = csv.writer(sink)
+        writer.writerow(header)
+        for row in _synthetic(n):
+            writer.writerow(row)
+        output["CSV baseline (stdlib csv.writer)"] = sink.size
+        return sink.size
+
+    def xlsx_run(n: int = XLSX_WRITER_ROWS) -> int:
         handle = exports.xlsx_file(header, _synthetic(n), title="Bench")
         handle.seek(0, os.SEEK_END)
-        size = handle.tell()
+        output["XLSX (openpyxl write-only, temporary file)"] = size = handle.tell()
         handle.close()
         return size
 
-    results = {}
-    for name, fn, n in (("CSV", csv_run, CSV_WRITER_ROWS), ("XLSX", xlsx_run, XLSX_WRITER_ROWS)):
-        common.progress(f"stats: {name} writer, {n:,} rows")
-        start = time.perf_counter()
-        output = fn(n)
-        seconds = time.perf_counter() - start
-        tracemalloc.start()
-        fn(n)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        results[name] = {"rows": n, "seconds": seconds, "peak_bytes": peak, "output_bytes": output}
-    return results
+    fns = {
+        "CSV (csv_chunks, consumed as a response)": (csv_run, CSV_WRITER_ROWS),
+        "CSV baseline (stdlib csv.writer)": (stdlib_run, CSV_WRITER_ROWS),
+        "XLSX (openpyxl write-only, temporary file)": (xlsx_run, XLSX_WRITER_ROWS),
+    }
+    common.progress(f"stats: writers, {WRITER_RUNS} alternating runs")
+    times = common.interleave({label: fn for label, (fn, _n) in fns.items()}, WRITER_RUNS)
+    results: dict[str, Any] = {}
+    for label, (fn, n) in fns.items():
+        results[label] = {"rows": n, "seconds": common.summary(times[label])}
+        results[label]["output_bytes"] = output[label]
+        if "baseline" not in label:
+            tracemalloc.start()
+            fn()
+            results[label]["peak_bytes"] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    labels = list(fns)
+    return {
+        "writers": results,
+        "csv_pair": common.paired(times[labels[0]], times[labels[1]]),
+        "load_average": common.load_average(),
+    }
 
 
 # --- worker: one database -------------------------------------------------------------------
@@ -272,39 +320,22 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    reuse = KEEP
-    if url.startswith("postgres") and not (reuse and pgdb.exists(url, PG_PREFIX)):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
-    from django.core.management import call_command
+    url = common.worker_database(PG_PREFIX, keep_existing=KEEP)
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
-    vendor = connection.vendor
-    label = f"{'SQLite' if vendor == 'sqlite' else 'PostgreSQL'} {_version(connection)}"
+    label = common.db_label(connection)
     world = _setup()
     generated = _generate(name, world)
     result: dict[str, Any] = {"database": label, **generated}
-    client = _sign_in(world)
+    client = common.sign_in(world["user"], world["device"])
     result["counted"], result["raw_equal"] = _check(world)
-    result["dashboard"], result["raw"] = _compare(name, world, client)
-    result["exports"] = _exports(name, client)
+    result["dashboard"], result["raw"], result["dashboard_pair"] = _compare(name, world, client)
+    result["exports"], result["export_redirects"] = _exports(name, world, client)
+    result["load_average"] = common.load_average()
     if url.startswith("postgres") and not KEEP:
         connection.close()
         pgdb.drop(url, PG_PREFIX)
     return result
-
-
-def _version(connection: Any) -> str:
-    if connection.vendor == "sqlite":
-        return ".".join(str(x) for x in connection.Database.sqlite_version_info)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return str(cursor.fetchone()[0]).split()[0]
 
 
 def _setup() -> dict[str, Any]:
@@ -328,17 +359,7 @@ def _setup() -> dict[str, Any]:
     other = actions.create_organisation(
         None, name="Other", slug=f"{SLUG}-other", country="UA", languages=["uk"]
     )
-    member = actions.add_member(
-        None,
-        created.organisation,
-        username="bench-analyst",
-        role="analyst",
-        password=PASSWORD,
-    )
-    user = member.membership.user
-    user.must_change_password = False
-    user.save(update_fields=["must_change_password"])
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    user, device = common.staff_member(created.organisation, "bench-analyst", "analyst")
     return {
         "org": created.organisation,
         "other": other.organisation,
@@ -816,33 +837,14 @@ def _check(world: dict[str, Any]) -> tuple[dict[str, int], bool]:
     return counted, equal
 
 
-def _sign_in(world: dict[str, Any]) -> Any:
-    from django.test import Client
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = world["device"]
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-    client = Client()
-    response = client.post(
-        "/accounts/login/", {"username": world["user"].username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.status_code
-    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
-    response = client.post("/accounts/2fa/", {"token": code})
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-def _compare(name: str, world: dict[str, Any], client: Any) -> tuple[dict, dict]:
+def _compare(name: str, world: dict[str, Any], client: Any) -> tuple[dict, dict, dict]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     queries = raw_queries(connection.vendor, world["org"].pk)
 
     def dashboard() -> None:
-        response = client.get("/stats/")
-        assert response.status_code == 200, response.status_code
+        common.browse(client, "GET", "/stats/")
 
     per_query: dict[str, list[float]] = {label: [] for label, _s, _p in queries}
 
@@ -854,60 +856,97 @@ def _compare(name: str, world: dict[str, Any], client: Any) -> tuple[dict, dict]
                 cursor.fetchall()
                 per_query[label].append(time.perf_counter() - start)
 
-    for _ in range(WARMUP):
-        dashboard()
-        raw()
-    for values in per_query.values():
-        values.clear()
-    dash_times, raw_times = [], []
-    for run in range(RUNS):
-        dash_times.append(common.time_once(dashboard))
-        raw_times.append(common.time_once(raw))
+    def say(index: int, last: dict[str, float]) -> None:
+        if index == 0:  # the warm-up's per-query times are not kept
+            for values in per_query.values():
+                del values[0]
         _say(
             name,
-            f"run {run + 1}/{RUNS}: dashboard {dash_times[-1] * 1000:,.0f} ms, "
-            f"raw {raw_times[-1] * 1000:,.0f} ms",
+            f"run {index + 1}/{RUNS}: dashboard {last['dashboard'] * 1000:,.0f} ms, "
+            f"raw {last['raw'] * 1000:,.0f} ms",
         )
+
+    times = common.interleave({"dashboard": dashboard, "raw": raw}, RUNS, WARMUP, on_run=say)
     with CaptureQueriesContext(connection) as captured:
         dashboard()
     dash = {
-        **common.summary(dash_times),
+        **common.summary(times["dashboard"]),
         "queries": len(captured),
         "sql_seconds": sum(float(q["time"]) for q in captured.captured_queries),
     }
     raw_summary = {
-        **common.summary(raw_times),
+        **common.summary(times["raw"]),
         "queries": {label: common.median(values) for label, values in per_query.items()},
     }
-    return dash, raw_summary
+    return dash, raw_summary, common.paired(times["dashboard"], times["raw"])
 
 
-def _exports(name: str, client: Any) -> dict[str, Any]:
+def _export_baseline(world: dict[str, Any], fmt: str) -> Any:
+    """The month x detailed act type table by hand: one GROUP BY, the row totals and the
+    grand total in Python, written in long format by the export's own writer."""
+    from django.db import connection
+
+    from vigil.stats import exports
+
+    pg = connection.vendor == "postgresql"
+    month = "to_char(e.start_date, 'YYYY-MM')" if pg else "strftime('%%Y-%%m', e.start_date)"
+    statement = (
+        f"SELECT {month} AS m, a.act_type_id, COUNT(*) FROM incidents_act a "
+        f"JOIN incidents_event e ON e.id = a.event_id WHERE {COUNTED} GROUP BY m, a.act_type_id"
+    )
+    header = ["month_code", "Month", "act_type_code", "Act type", "Acts"]
+
+    def rows() -> Iterator[list[Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [world["org"].pk, True])
+            cells = cursor.fetchall()
+        totals: dict[str, int] = {}
+        for m, act, n in sorted(cells, key=lambda c: (c[0], c[1])):
+            totals[m] = totals.get(m, 0) + n
+            yield [m, m, act, act, n]
+        for m, n in totals.items():
+            yield [m, m, "", "Total", n]
+        yield ["", "Total", "", "Total", sum(totals.values())]
+
+    def run() -> int:
+        if fmt == "csv":
+            return sum(len(chunk) for chunk in exports.csv_chunks(header, rows()))
+        handle = exports.xlsx_file(header, rows(), title="Bench")
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.close()
+        return size
+
+    return run
+
+
+def _exports(name: str, world: dict[str, Any], client: Any) -> tuple[dict[str, Any], int]:
     results = {}
+    redirects = 0
     for fmt in ("csv", "xlsx"):
         url = f"/stats/export.{fmt}?{EXPORT_QUERY}"
-
-        def download(url: str = url) -> int:
-            response = client.get(url)
-            assert response.status_code == 200, response.status_code
-            return sum(len(chunk) for chunk in response.streaming_content)
-
-        download()
-        times = [common.time_once(download) for _ in range(3)]
+        _response, followed = common.browse(client, "GET", url)
+        redirects += followed
+        records = _records(fmt)
+        times = common.interleave(
+            {
+                "view": lambda url=url: common.browse(client, "GET", url),
+                "baseline": _export_baseline(world, fmt),
+            },
+            EXPORT_RUNS,
+        )
         tracemalloc.start()
-        size = download()
+        common.browse(client, "GET", url)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        records = _records(fmt)
-        results[fmt] = {
-            "records": records,
-            "median": common.median(times),
-            "samples": times,
-            "peak_bytes": peak,
-            "bytes": size,
-        }
-        _say(name, f"export {fmt}: {records:,} records, {common.median(times) * 1000:,.0f} ms")
-    return results
+        pair = common.paired(times["view"], times["baseline"])
+        results[fmt] = {"records": records, "pair": pair, "peak_bytes": peak}
+        _say(
+            name,
+            f"export {fmt}: {records:,} records, view {pair['measured']['median'] * 1000:,.0f} "
+            f"ms, ratio to baseline {common.fmt_paired_ratio(pair)}",
+        )
+    return results, redirects
 
 
 def _records(fmt: str) -> int:
@@ -919,17 +958,7 @@ def _records(fmt: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stats")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        result = worker(args.name)
-        print(json.dumps(result, ensure_ascii=False, default=str))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
-
-    return bench_main(["stats"])
+    return common.worker_main("stats", worker, argv)
 
 
 if __name__ == "__main__":

@@ -14,25 +14,28 @@ dashboards (``GET /stats/``, the page's defaults) are loaded alternately,
 each, and the ratio big / small (goal: at most 2x). Before timing, the big
 organisation's key figures and acts by act type from the roll-ups are checked
 against the live aggregation.
+
+Exports through the views: the month x detailed act type table
+(``bench.stats.EXPORT_QUERY``) as CSV and as XLSX, downloaded by each analyst
+like a browser (redirects followed, the whole body read), big and small
+alternately, ``BENCH_ROLLUP_RUNS`` times after one warm-up each: records per
+second at each size, and the ratio big / small of medians with the spread of
+the per-repetition ratios.
 """
 
 # ruff: noqa: S608 - every SQL string in this file is a constant of the benchmark, no input
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from bench import common, pgdb
-from bench.stats import DAYS, Sql, _pick, _terms
+from bench.stats import DAYS, EXPORT_QUERY, Sql, _pick, _terms
 
 TITLE = "Statistics dashboard at scale (roll-ups)"
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +47,8 @@ ACTS = int(os.environ.get("BENCH_ROLLUP_ACTS", "1000000"))
 SMALL = max(ACTS // 100, 100)
 RUNS = int(os.environ.get("BENCH_ROLLUP_RUNS", "3"))
 DATABASES = [x for x in os.environ.get("BENCH_ROLLUP_DATABASES", "sqlite,postgres").split(",") if x]
-PASSWORD = "bench password 42 correct horse"
 GOAL = 2.0
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def run() -> common.Report:
@@ -64,19 +67,7 @@ def run() -> common.Report:
 
 def _run_worker(name: str, url: str | None) -> dict[str, Any]:
     common.progress(f"stats_rollup: {name} worker, {ACTS:,} and {SMALL:,} acts")
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-rollup-") as tmp:
-        env = {
-            **os.environ,
-            "VIGIL_TESTING": "1",
-            "VIGIL_VAR_DIR": tmp,
-            "DATABASE_URL": url or f"sqlite:///{tmp}/bench.sqlite3",
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-        }
-        command = [sys.executable, "-m", "bench.stats_rollup", "--worker", "--name", name]
-        done = subprocess.run(  # noqa: S603 - our own interpreter and module
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, check=True, text=True
-        )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return common.run_worker("bench.stats_rollup", name, url)
 
 
 def _ms(seconds: float) -> str:
@@ -84,15 +75,18 @@ def _ms(seconds: float) -> str:
 
 
 def _table(report: common.Report, result: dict[str, Any]) -> None:
+    _export_table(report, result)
     big, small = result["big"], result["small"]
-    ratio = big["median"] / small["median"]
+    pair = result["dashboard"]
+    ratio = pair["ratio"]
     table = common.Table(
         f"{result['database']}: dashboard at {ACTS:,} acts vs at {SMALL:,} acts "
-        f"({RUNS} interleaved runs after one warm-up each)",
+        f"({RUNS} interleaved runs after one warm-up each; load average "
+        f"{result['load_average']})",
         ["Dashboard (GET /stats/)", "acts", "min", "median", "queries"],
         note=(
-            f"Ratio of medians big / small: {ratio:.2f}x, of minima "
-            f"{big['min'] / small['min']:.2f}x (goal at most {GOAL}x: "
+            f"Ratio of medians big / small: {common.fmt_paired_ratio(pair)} (per-repetition "
+            f"range in brackets), of minima {pair['ratio_of_minima']:.2f}x (goal at most {GOAL}x: "
             f"{'met' if ratio <= GOAL else 'missed'}). Data generated with INSERT ... SELECT in "
             f"{result['generate_seconds']:.0f} s; rebuild_rollups for both organisations took "
             f"{result['rebuild_seconds']:.0f} s. Roll-ups equal the live aggregation on the big "
@@ -108,6 +102,53 @@ def _table(report: common.Report, result: dict[str, Any]) -> None:
     report.tables.append(table)
 
 
+def _export_table(report: common.Report, result: dict[str, Any]) -> None:
+    table = common.Table(
+        f"{result['database']}: exports through the views at {ACTS:,} acts vs at {SMALL:,} "
+        f"({EXPORT_QUERY}; {RUNS} interleaved runs after one warm-up each; load average "
+        f"{result['load_average']})",
+        [
+            "Export",
+            "records",
+            "records/s big (min / median time)",
+            "records/s small (min / median time)",
+            "time ratio big / small (range)",
+            "records/s ratio big / small",
+            "queries big / small",
+            "SQL time big / small",
+        ],
+        note=(
+            "GET /stats/export.<format> as a signed-in analyst (password and TOTP), "
+            "redirects followed like a browser (none were needed: "
+            f"{result['exports_redirects']} redirects), whole body read; records are the "
+            "long-format rows of the file (totals included) as its audit entry records them, "
+            "records/s = records / median time. Served from the roll-ups: the big "
+            "organisation's export makes the same queries as the small one's."
+        ),
+    )
+    for fmt in EXPORT_FORMATS:
+        row = result["exports"][fmt]
+        pair = row["pair"]
+        big, small = pair["measured"], pair["baseline"]
+        rates = {
+            "big": row["records"]["big"] / big["median"],
+            "small": row["records"]["small"] / small["median"],
+        }
+        table.add(
+            fmt.upper(),
+            f"{row['records']['big']:,} / {row['records']['small']:,}",
+            f"{common.fmt_rate(row['records']['big'] / big['median'])} "
+            f"({_ms(big['min'])} / {_ms(big['median'])})",
+            f"{common.fmt_rate(row['records']['small'] / small['median'])} "
+            f"({_ms(small['min'])} / {_ms(small['median'])})",
+            common.fmt_paired_ratio(pair),
+            common.fmt_ratio(rates["big"] / rates["small"]),
+            f"{row['queries']['big']} / {row['queries']['small']}",
+            f"{_ms(row['sql_seconds']['big'])} / {_ms(row['sql_seconds']['small'])}",
+        )
+    report.tables.append(table)
+
+
 # --- worker -----------------------------------------------------------------------------------
 
 
@@ -116,20 +157,11 @@ def _say(name: str, message: str) -> None:
 
 
 def worker(name: str) -> dict[str, Any]:
-    url = os.environ["DATABASE_URL"]
-    if url.startswith("postgres"):
-        pgdb.recreate(url, PG_PREFIX)
-    common.setup_django()
-    from django.conf import settings
+    url = common.worker_database(PG_PREFIX)
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.stats import _version
-
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    _say(name, "migrate")
-    call_command("migrate", verbosity=0)
-    label = f"{'SQLite' if connection.vendor == 'sqlite' else 'PostgreSQL'} {_version(connection)}"
+    label = common.db_label(connection)
     big, small = _organisation("big"), _organisation("small")
     started = time.perf_counter()
     offset = _generate(name, big, ACTS, 0)
@@ -147,10 +179,17 @@ def worker(name: str) -> dict[str, Any]:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     equal = _check(big)
     _say(name, f"roll-ups equal live: {equal}")
-    clients = {"big": _sign_in(big), "small": _sign_in(small)}
+    clients = {
+        "big": common.sign_in(big["user"], big["device"]),
+        "small": common.sign_in(small["user"], small["device"]),
+    }
     timings = _interleave(name, clients)
+    exports, redirects = _exports(name, clients, {"big": big, "small": small})
     refresh = _refresh(name, big)
     result = {
+        "load_average": common.load_average(),
+        "exports": exports,
+        "exports_redirects": redirects,
         "refresh": refresh,
         "database": label,
         "generate_seconds": generate_seconds,
@@ -165,20 +204,12 @@ def worker(name: str) -> dict[str, Any]:
 
 
 def _organisation(slug: str) -> dict[str, Any]:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from vigil.accounts import actions
 
     created = actions.create_organisation(
         None, name=f"Bench {slug}", slug=f"bench-{slug}", country="UA", languages=["uk", "en"]
     )
-    member = actions.add_member(
-        None, created.organisation, username=f"bench-{slug}", role="analyst", password=PASSWORD
-    )
-    user = member.membership.user
-    user.must_change_password = False
-    user.save(update_fields=["must_change_password"])
-    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    user, device = common.staff_member(created.organisation, f"bench-{slug}", "analyst")
     return {"org": created.organisation, "user": user, "device": device}
 
 
@@ -401,35 +432,20 @@ def _refresh(name: str, world: dict[str, Any]) -> dict[str, Any]:
     return {"min": min(times), "median": common.median(times), "samples": times}
 
 
-def _sign_in(world: dict[str, Any]) -> Any:
-    from bench.stats import _sign_in as sign_in
-
-    return sign_in(world)
-
-
 def _interleave(name: str, clients: dict[str, Any]) -> dict[str, Any]:
+    """GET /stats/ big, small, big, small ... after one warm-up each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def load(client: Any) -> None:
-        response = client.get("/stats/")
-        assert response.status_code == 200, response.status_code
-
-    times: dict[str, list[float]] = {label: [] for label in clients}
-    for client in clients.values():
-        load(client)  # warm-up
-    for run in range(RUNS):
-        for label, client in clients.items():
-            times[label].append(common.time_once(lambda client=client: load(client)))
-        _say(
-            name,
-            f"run {run + 1}/{RUNS}: "
-            + ", ".join(f"{label} {values[-1] * 1000:,.0f} ms" for label, values in times.items()),
-        )
-    result: dict[str, Any] = {}
+    fns = {
+        label: (lambda client=client: common.browse(client, "GET", "/stats/"))
+        for label, client in clients.items()
+    }
+    times = common.interleave(fns, RUNS, on_run=_reporter(name, "dashboard"))
+    result: dict[str, Any] = {"dashboard": common.paired(times["big"], times["small"])}
     for label, client in clients.items():
         with CaptureQueriesContext(connection) as captured:
-            load(client)
+            common.browse(client, "GET", "/stats/")
         result[label] = {
             "min": min(times[label]),
             "median": common.median(times[label]),
@@ -439,18 +455,72 @@ def _interleave(name: str, clients: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.stats_rollup")
-    parser.add_argument("--worker", action="store_true", help="internal: run one database")
-    parser.add_argument("--name", default="sqlite")
-    args = parser.parse_args(argv)
-    if args.worker:
-        result = worker(args.name)
-        print(json.dumps(result, ensure_ascii=False, default=str))  # the parent reads the last line
-        return 0
-    from bench.__main__ import main as bench_main
+def _exports(
+    name: str, clients: dict[str, Any], worlds: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], int]:
+    """Each format through its view, big and small interleaved; records from the audit."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    return bench_main(["stats_rollup"])
+    from vigil.audit.models import AuditEvent
+
+    results: dict[str, Any] = {}
+    redirects = 0
+    for fmt in EXPORT_FORMATS:
+        url = f"/stats/export.{fmt}?{EXPORT_QUERY}"
+        records, queries, sql = {}, {}, {}
+        for label, client in clients.items():
+            with CaptureQueriesContext(connection) as captured:
+                _response, followed = common.browse(client, "GET", url)
+            redirects += followed
+            queries[label] = len(captured)
+            sql[label] = sum(float(q["time"]) for q in captured.captured_queries)
+            _say(
+                name,
+                f"export {fmt} {label}: SQL {sql[label] * 1000:,.0f} ms in {len(captured)} queries",
+            )
+            if os.environ.get("BENCH_ROLLUP_PROFILE"):
+                _profile(name, lambda client=client, url=url: common.browse(client, "GET", url))
+            entry = AuditEvent.objects.filter(
+                action="stats.export", organisation=worlds[label]["org"], data__format=fmt
+            ).latest("seq")
+            records[label] = int(entry.data["row_count"])
+        fns = {
+            label: (lambda client=client, url=url: common.browse(client, "GET", url))
+            for label, client in clients.items()
+        }
+        times = common.interleave(fns, RUNS, on_run=_reporter(name, f"export {fmt}"))
+        pair = common.paired(times["big"], times["small"])
+        results[fmt] = {"records": records, "queries": queries, "sql_seconds": sql, "pair": pair}
+        _say(name, f"export {fmt}: {records} records, ratio {common.fmt_paired_ratio(pair)}")
+    return results, redirects
+
+
+def _profile(name: str, fn: Any) -> None:
+    """cProfile of one call, the top functions by own time (BENCH_ROLLUP_PROFILE=1)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(fn)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    _say(name, out.getvalue())
+
+
+def _reporter(name: str, what: str) -> Any:
+    def report(index: int, last: dict[str, float]) -> None:
+        _say(
+            name,
+            f"{what} run {index + 1}/{RUNS}: "
+            + ", ".join(f"{label} {seconds * 1000:,.0f} ms" for label, seconds in last.items()),
+        )
+
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    return common.worker_main("stats_rollup", worker, argv)
 
 
 if __name__ == "__main__":
