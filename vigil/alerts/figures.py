@@ -8,6 +8,7 @@ consent, like every other statistic.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Sum
@@ -57,25 +58,36 @@ def _between(
     return bounds
 
 
+# SQLite binds at most 32,766 values per statement (999 on old builds): the id lists
+# of a full count go to the database in chunks.
+IN_CHUNK = 5000
+
+
+def _chunks(values: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
 def _levels_of_events(event_ids: list[int]) -> dict[int, str]:
     """Each event's level: the lowest among its victims (every victim must agree).
 
-    A few queries whatever the number of incidents: the latest decision per person
-    and rung (same rule as ``cases.consent.current``) is picked in Python."""
+    A few queries per ``IN_CHUNK`` incidents: the latest decision per person and
+    rung (same rule as ``cases.consent.current``) is picked in Python."""
     victims: dict[int, set[int]] = {}
-    for event_id, victim_id in (
-        Act.objects.filter(event_id__in=event_ids).values_list("event_id", "victim_id").distinct()
-    ):
-        victims.setdefault(event_id, set()).add(victim_id)
-    people = {p for group in victims.values() for p in group}
+    for chunk in _chunks(event_ids):
+        pairs = Act.objects.filter(event_id__in=chunk).values_list("event_id", "victim_id")
+        for event_id, victim_id in pairs.distinct():
+            victims.setdefault(event_id, set()).add(victim_id)
+    people = sorted({p for group in victims.values() for p in group})
     latest: dict[tuple[int, str], bool] = {}
-    rows = (
-        Consent.objects.filter(person_id__in=people, purpose__in=consent.LADDER, body="")
-        .order_by("person_id", "purpose", "-recorded_at", "-pk")
-        .values_list("person_id", "purpose", "granted")
-    )
-    for person_id, purpose, granted in rows:
-        latest.setdefault((person_id, purpose), granted)
+    for chunk in _chunks(people):
+        rows = (
+            Consent.objects.filter(person_id__in=chunk, purpose__in=consent.LADDER, body="")
+            .order_by("person_id", "purpose", "-recorded_at", "-pk")
+            .values_list("person_id", "purpose", "granted")
+        )
+        for person_id, purpose, granted in rows:
+            latest.setdefault((person_id, purpose), granted)
     level_of = {
         person: consent.level_from_decisions(
             {str(p) for p in consent.LADDER if latest.get((person, str(p)))}

@@ -246,10 +246,7 @@ def _consent_levels(events: QuerySet[Event]) -> dict[tuple[Any, str, str], int]:
         .values_list("acts__event_id", flat=True)
     )
     found: dict[tuple[Any, str, str], int] = {}
-    ids = list(month_of)
-    levels: dict[int, str] = {}
-    for start in range(0, len(ids), 5000):  # bounded IN lists for a full rebuild
-        levels.update(figures._levels_of_events(ids[start : start + 5000]))
+    levels = figures._levels_of_events(list(month_of))  # bounded IN lists, in chunks
     for event_id, level in levels.items():
         for dimension in [CONSENT_LEVEL] + ([POLICE_REPORT] if event_id in reported else []):
             key = (month_of[event_id], dimension, level)

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import connection
 from django.utils import translation
 
 from vigil.alerts import figures
 from vigil.alerts.tests.helpers import make_source, published
+from vigil.cases import consent
 from vigil.conftest import World
 from vigil.stats import report
-from vigil.stats.aggregate import Scope
+from vigil.stats.aggregate import Scope, counted_live
 
 
 def _incidents(world: World) -> None:
@@ -63,3 +65,26 @@ def test_it_counts_levels_in_a_few_queries_whatever_the_number(
     _incidents(world)
     with django_assert_max_num_queries(8):
         figures.figures((world.org.pk,), threshold=5)
+
+
+def test_a_count_over_many_incidents_binds_a_bounded_number_of_values(
+    world: World, monkeypatch: Any
+) -> None:
+    # At a million incidents one IN list of every id broke SQLite ("too many SQL
+    # variables"); the ids now go in chunks. Shrink the chunk to see it with a few.
+    _incidents(world)
+    with counted_live():
+        whole = figures.figures((world.org.pk,), threshold=0)
+    monkeypatch.setattr(figures, "IN_CHUNK", 2)
+    bound: list[int] = []
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        bound.append(len(params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count), counted_live():
+        chunked = figures.figures((world.org.pk,), threshold=0)
+    assert chunked == whole
+    assert [row.incidents for row in whole.levels] != [0] * len(whole.levels)
+    # Two ids at most, besides the few fixed values of a query (organisation, rungs).
+    assert max(bound) <= 2 + len(consent.LADDER) + 2, bound
