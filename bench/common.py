@@ -326,6 +326,23 @@ def staff_member(
     return user, device
 
 
+def coordinated_organisation(slug: str, name: str) -> tuple[Any, Any, bytes]:
+    """A Ukrainian organisation, its coordinator (holding the organisation key) and
+    that key, as the import and export benchmarks need them."""
+    from vigil.accounts import actions
+
+    made = actions.create_organisation(None, name=name, slug=slug, country="UA", languages=["uk"])
+    member = actions.add_member(
+        None,
+        made.organisation,
+        username=slug,
+        role="coordinator",
+        password=PASSWORD,
+        org_private=made.private_key,
+    )
+    return made.organisation, member.membership.user, made.private_key
+
+
 def sign_in(user: Any, device: Any = None) -> Any:
     """A test client signed in through the real views: password, then a TOTP code."""
     from django.test import Client

@@ -110,20 +110,7 @@ def run() -> common.Report:
 
 
 def _organisation(n: int) -> tuple[Any, Any, bytes]:
-    from vigil.accounts import actions as account_actions
-
-    made = account_actions.create_organisation(
-        None, name=f"Bench export {n}", slug=f"bench-export-{n}", country="UA", languages=["uk"]
-    )
-    member = account_actions.add_member(
-        None,
-        made.organisation,
-        username=f"bench-export-{n}",
-        role="coordinator",
-        password="bench password 42 correct horse",
-        org_private=made.private_key,
-    )
-    return made.organisation, member.membership.user, made.private_key
+    return common.coordinated_organisation(f"bench-export-{n}", f"Bench export {n}")
 
 
 def _seed(organisation: Any, user: Any, private: bytes, rows: int) -> None:

@@ -115,20 +115,7 @@ def run() -> common.Report:
 
 
 def _setup(n: int) -> tuple[Any, Any, bytes]:
-    from vigil.accounts import actions as account_actions
-
-    made = account_actions.create_organisation(
-        None, name=f"Bench {n}", slug=f"bench-import-{n}", country="UA", languages=["uk"]
-    )
-    member = account_actions.add_member(
-        None,
-        made.organisation,
-        username=f"bench-import-{n}",
-        role="coordinator",
-        password="bench password 42 correct horse",
-        org_private=made.private_key,
-    )
-    return made.organisation, member.membership.user, made.private_key
+    return common.coordinated_organisation(f"bench-import-{n}", f"Bench {n}")
 
 
 HEADERS = [
