@@ -189,13 +189,15 @@ def _job_once(organisation: Any, user: Any, private: bytes) -> tuple[float, int]
     return elapsed, job.size
 
 
-def _baseline_once(organisation: Any, private: bytes) -> tuple[float, int]:
+def _baseline_once(organisation: Any, user: Any, private: bytes) -> tuple[float, int]:
     from vigil import policy
     from vigil.imports import exporter
     from vigil.vault.session import Vault
 
     start = time.perf_counter()
-    events = policy.export_events_of(organisation.pk)
+    member = policy.exporting_member(organisation.pk, user.pk)
+    assert member is not None
+    events = policy.export_events_of(member)
     content, _count = exporter.csv_bytes(exporter.rows(events, Vault({organisation.pk: private})))
     return time.perf_counter() - start, len(content)
 
@@ -247,7 +249,7 @@ def worker() -> None:
                     seconds, stored = _job_once(organisation, user, private)
                     jobs.append(seconds)
                 else:
-                    seconds, built = _baseline_once(organisation, private)
+                    seconds, built = _baseline_once(organisation, user, private)
                     baselines.append(seconds)
                     sizes.append(built)
                 common.progress(f"{size} acts, repeat {repeat + 1}: {kind} {seconds:.1f} s")

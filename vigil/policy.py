@@ -260,7 +260,10 @@ def _membership(request: HttpRequest, perm: Perm) -> Membership:
 
 def events_for(request: HttpRequest, perm: Perm = Perm.INCIDENT_VIEW) -> QuerySet[Event]:
     """The incidents this member may see, for lists and lookups."""
-    membership = _membership(request, perm)
+    return _events_of_member(_membership(request, perm))
+
+
+def _events_of_member(membership: Membership) -> QuerySet[Event]:
     events = Event.objects.filter(organisation_id=membership.organisation_id)
     if membership.role not in _SEE_ALL_INCIDENTS:
         events = events.filter(created_by_id=membership.user_id)
@@ -812,10 +815,23 @@ def export_events_for(request: HttpRequest) -> QuerySet[Event]:
     return events_for(request, Perm.EXPORT_RECORDS).filter(status="recorded")
 
 
-def export_events_of(organisation_id: int) -> QuerySet[Event]:
-    """What ``export_events_for`` gives a coordinator (who sees every incident), for the
-    background worker running an export she queued."""
-    return Event.objects.filter(organisation_id=organisation_id, status="recorded")
+def exporting_member(organisation_id: int, user_id: int | None) -> Membership | None:
+    """The member who queued an export, if she may still export when the worker runs it
+    (her role changed or her membership ended in between: None)."""
+    if user_id is None:  # her account was deleted since
+        return None
+    membership = (
+        Membership.objects.filter(organisation_id=organisation_id, user_id=user_id, is_active=True)
+        .select_related("organisation")
+        .first()
+    )
+    return membership if membership is not None and can(membership, Perm.EXPORT_RECORDS) else None
+
+
+def export_events_of(membership: Membership) -> QuerySet[Event]:
+    """What ``export_events_for`` gives this member, for the background worker running
+    the export she queued (``exporting_member``)."""
+    return _events_of_member(membership).filter(status="recorded")
 
 
 def export_jobs_for(request: HttpRequest) -> QuerySet[Any]:

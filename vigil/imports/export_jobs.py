@@ -17,9 +17,12 @@ import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.db.models import QuerySet
+
 from vigil import policy
 from vigil.imports import actions, exporter
 from vigil.imports.models import ExportJob, ExportStatus, FileFormat
+from vigil.incidents.models import Event
 from vigil.vault import crypto, sealing
 from vigil.vault.session import Vault
 
@@ -47,13 +50,17 @@ def execute(job_id: int, job_key: bytes) -> str:
         org_key = actions.export_key(job, job_key)
     except crypto.CryptoError:
         return job.status
-    events = policy.export_events_of(job.organisation_id)
+    member = policy.exporting_member(job.organisation_id, job.created_by_id)
+    if member is None:  # she may no longer export: nothing is written, the key is wiped
+        actions.fail_export(job.created_by, job)
+        return ExportStatus.FAILED
+    events = policy.export_events_of(member)
     ids = list(events.order_by("number").values_list("pk", flat=True))
     if not actions.take_export(job, len(ids)):
         return job.status
     vault = Vault({job.organisation_id: org_key})
     try:
-        _write(job, ids, vault)
+        _write(job, events, ids, vault)
     except Cancelled:
         pass
     except Exception as exc:  # any error fails the job; the log names no cell value
@@ -69,10 +76,11 @@ def _where(exc: BaseException) -> str:
     return " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(frames[-4:]))
 
 
-def _chunks(job: ExportJob, ids: list[int], vault: Vault) -> Iterator[list[list[object]]]:
+def _chunks(
+    job: ExportJob, events: QuerySet[Event], ids: list[int], vault: Vault
+) -> Iterator[list[list[object]]]:
     """The lines of each chunk of incidents, then the progress (raises Cancelled)."""
     size = actions.export_chunk_events()
-    events = policy.export_events_of(job.organisation_id)
     rows = 0
     for start in range(0, len(ids), size):
         chunk = ids[start : start + size]
@@ -83,13 +91,13 @@ def _chunks(job: ExportJob, ids: list[int], vault: Vault) -> Iterator[list[list[
             raise Cancelled(job.pk)
 
 
-def _write(job: ExportJob, ids: list[int], vault: Vault) -> None:
+def _write(job: ExportJob, events: QuerySet[Event], ids: list[int], vault: Vault) -> None:
     file_key, sealed_key = sealing.new_data_key(job.organisation)
     counted = {"rows": 0}
 
     def csv_stream() -> Iterator[bytes]:
         yield exporter.csv_text([], header=True)[0]
-        for lines in _chunks(job, ids, vault):
+        for lines in _chunks(job, events, ids, vault):
             data, count = exporter.csv_text(lines)
             counted["rows"] += count
             yield data
@@ -97,7 +105,7 @@ def _write(job: ExportJob, ids: list[int], vault: Vault) -> None:
     def xlsx_stream() -> Iterator[bytes]:
         sheet = exporter.XlsxSheet()
         try:
-            for lines in _chunks(job, ids, vault):
+            for lines in _chunks(job, events, ids, vault):
                 counted["rows"] += sheet.append(lines)
         finally:
             sheet.close()

@@ -397,3 +397,26 @@ def test_the_purge_sweeps_a_partial_file_left_by_a_killed_worker(
     # The orphan is gone; the finished export expired with its job, as before.
     assert not orphan.exists()
     assert _files(settings) == []
+
+
+@pytest.mark.parametrize("change", ["role", "membership"])
+def test_an_export_queued_by_someone_who_may_no_longer_export_writes_nothing(
+    world: World, signed_in: Any, settings: Any, change: str
+) -> None:
+    # The worker asks the policy again: between the click and the run her role may have
+    # changed (a caseworker sees only her own incidents) or her membership ended.
+    _records(world, events=3)
+    coordinator = signed_in("coordinator")
+    assert coordinator.post("/imports/export.csv").status_code == 302
+    job_id, job_key_hex = queued_export()
+    membership = world["coordinator"].membership
+    if change == "role":
+        membership.role = "caseworker"
+        membership.save(update_fields=["role"])
+    else:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+    assert tasks.run_export.call(job_id, job_key_hex) == ExportStatus.FAILED
+    job = ExportJob.objects.get(pk=job_id)
+    assert (job.job_secret, job.stored_name) == (None, "")
+    assert _files(settings) == []
