@@ -326,6 +326,31 @@ def staff_member(
     return user, device
 
 
+def throwaway_sqlite_runs(module: str, *steps: tuple[str, str]) -> list[dict[str, Any]]:
+    """Run ``python -m <module> <flag>`` for each (flag, what it does) in one throw-away,
+    migrated SQLite installation; return the JSON each run printed last."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "VIGIL_VAR_DIR": folder, "VIGIL_TESTING": "1"}
+        env.pop("DATABASE_URL", None)
+        progress("migrating a throw-away SQLite database")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        results = []
+        for flag, doing in steps:
+            progress(doing)
+            out = subprocess.run(  # noqa: S603 - this interpreter running our own module
+                [sys.executable, "-m", module, flag],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
 def coordinated_organisation(slug: str, name: str) -> tuple[Any, Any, bytes]:
     """A Ukrainian organisation, its coordinator (holding the organisation key) and
     that key, as the import and export benchmarks need them."""

@@ -30,17 +30,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from bench import common
 
 TITLE = "Records export on the worker"
-ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(s) for s in os.environ.get("BENCH_EXPORT_SIZES", "2000,10000").split(",")]
 SEED = int(os.environ.get("BENCH_EXPORT_SEED", "2000"))
 REPEATS = int(os.environ.get("BENCH_EXPORT_REPEATS", "3"))
@@ -49,22 +44,9 @@ STARTS = int(os.environ.get("BENCH_EXPORT_STARTS", "30"))
 
 def run() -> common.Report:
     report = common.Report(group="exports", title=TITLE)
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "VIGIL_VAR_DIR": folder, "VIGIL_TESTING": "1"}
-        env.pop("DATABASE_URL", None)
-        common.progress("migrating a throw-away SQLite database")
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.exports", "--worker"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
+    (data,) = common.throwaway_sqlite_runs(
+        "bench.exports", ("--worker", f"exporting {', '.join(map(str, SIZES))} acts")
+    )
     report.data = data
     for size in SIZES:
         figures = data[str(size)]

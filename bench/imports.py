@@ -27,17 +27,12 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 from bench import common
 
 TITLE = "Spreadsheet import"
-ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 REPEATS = int(os.environ.get("BENCH_IMPORT_REPEATS", "3"))
 CHUNK = 500
@@ -45,33 +40,12 @@ CHUNK = 500
 
 def run() -> common.Report:
     report = common.Report(group="imports", title=TITLE)
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "VIGIL_VAR_DIR": folder, "VIGIL_TESTING": "1"}
-        env.pop("DATABASE_URL", None)
-        common.progress("migrating a throw-away SQLite database")
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        common.progress(f"importing {ROWS} rows x {REPEATS}")
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.imports", "--worker"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        common.progress(f"peak memory of a fresh process importing {ROWS} rows")
-        memory = subprocess.run(
-            [sys.executable, "-m", "bench.imports", "--memory"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
-    data.update(json.loads(memory.strip().splitlines()[-1]))
+    data, memory = common.throwaway_sqlite_runs(
+        "bench.imports",
+        ("--worker", f"importing {ROWS} rows x {REPEATS}"),
+        ("--memory", f"peak memory of a fresh process importing {ROWS} rows"),
+    )
+    data.update(memory)
     report.data = data
     imports, baselines = data["import_s"], data["baseline_s"]
     ratios = [b / i for i, b in zip(imports, baselines, strict=True)]
