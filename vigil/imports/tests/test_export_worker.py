@@ -25,7 +25,7 @@ from vigil.audit.models import AuditEvent
 from vigil.conftest import PASSWORD, World, current_code
 from vigil.imports import actions, exporter, tasks
 from vigil.imports.models import ExportJob, ExportStatus
-from vigil.imports.tests import sheets
+from vigil.imports.tests import jobpage, sheets
 from vigil.imports.tests.test_export import _import, content, export, queued_export
 from vigil.incidents.models import Event
 from vigil.vault import crypto
@@ -351,18 +351,7 @@ def test_the_export_page_works_without_javascript_under_the_csp(
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.QUEUED
     assert page.url == f"{base}/imports/exports/{job.pk}/"
-    response = page.goto(f"{base}/imports/exports/{job.pk}/")
-    assert response is not None
-    assert "script-src" in response.headers["content-security-policy"]
-    assert page.get_attribute("progress#export-progress", "value") == "0"
-    # The page reloads itself (a meta refresh, no script).
-    with page.expect_navigation(timeout=10_000):
-        pass
-    page.goto("about:blank")  # no reload while the worker uses the database
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    page.goto(f"{base}/imports/exports/{job.pk}/")
-    assert page.get_attribute("progress#export-progress", "value") == "100"
-    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    jobpage.watch_to_the_end(page, f"{base}/imports/exports/{job.pk}/", "export-progress")
     with page.expect_download() as info:
         page.click("text=Download the file")
     target = tmp_path / "export.csv"
