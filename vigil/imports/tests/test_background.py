@@ -24,7 +24,7 @@ from django_tasks.backends.dummy import DummyBackend
 
 from vigil.accounts.models import Organisation
 from vigil.cases.models import Case
-from vigil.conftest import PASSWORD, World, current_code
+from vigil.conftest import World
 from vigil.imports import actions, tasks
 from vigil.imports.models import ImportedRecord, ImportJob, JobStatus
 from vigil.imports.tests import jobpage, sheets
@@ -363,23 +363,10 @@ def test_the_dry_run_of_a_large_file_runs_in_the_worker(
 def test_the_progress_page_works_without_javascript_under_the_csp(
     world: World, settings: Any, live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    settings.TASKS = DATABASE
-    settings.SECURE_COOKIES = False  # plain http on localhost in the test
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
     source = tmp_path / "cases.csv"
     source.write_bytes(sheets.csv_bytes([sheets.good_row(n) for n in range(1, 31)]))
+    page, violations = jobpage.coordinator_page(world, settings, live_server, browser)
     base = live_server.url
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", world["coordinator"].user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.fill("input[name=token]", current_code(world["coordinator"].device))
-    page.click("main form button[type=submit]")
     page.goto(f"{base}/imports/")
     page.set_input_files("input[type=file]", str(source))
     page.click("main form button[type=submit]")
@@ -392,7 +379,7 @@ def test_the_progress_page_works_without_javascript_under_the_csp(
     assert "The import is finished" in page.content()
     assert Event.objects.filter(organisation=world.org).count() == 30
     assert not [text for text in violations if "Content Security Policy" in text]
-    context.close()
+    page.context.close()
     # ORM calls made while Playwright's loop runs have a connection of their own:
     # close it here, or PostgreSQL cannot drop the test database.
     connections.close_all()

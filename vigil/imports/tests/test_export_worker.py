@@ -22,7 +22,7 @@ from django.db import connections
 from django.utils import timezone
 
 from vigil.audit.models import AuditEvent
-from vigil.conftest import PASSWORD, World, current_code
+from vigil.conftest import World
 from vigil.imports import actions, exporter, tasks
 from vigil.imports.models import ExportJob, ExportStatus
 from vigil.imports.tests import jobpage, sheets
@@ -330,22 +330,11 @@ def test_a_seized_server_holds_no_key_or_record_of_a_finished_export(
 def test_the_export_page_works_without_javascript_under_the_csp(
     world: World, settings: Any, live_server: Any, browser: Any, tmp_path: Path
 ) -> None:
-    settings.TASKS = DATABASE
-    settings.SECURE_COOKIES = False  # plain http on localhost in the test
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
     _records(world, events=25)
+    page, violations = jobpage.coordinator_page(
+        world, settings, live_server, browser, accept_downloads=True
+    )
     base = live_server.url
-    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
-    page = context.new_page()
-    violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", world["coordinator"].user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.fill("input[name=token]", current_code(world["coordinator"].device))
-    page.click("main form button[type=submit]")
     page.goto(f"{base}/imports/")
     page.click("text=Export as CSV")
     job = ExportJob.objects.get()
@@ -361,7 +350,7 @@ def test_the_export_page_works_without_javascript_under_the_csp(
     assert len(lines) == 26 and NAME in lines[1]
     assert AuditEvent.objects.filter(action="import.export", data__rows=25).count() == 1
     assert not [text for text in violations if "Content Security Policy" in text]
-    context.close()
+    page.context.close()
     # ORM calls made while Playwright's loop runs have a connection of their own:
     # close it here, or PostgreSQL cannot drop the test database.
     connections.close_all()
